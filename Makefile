@@ -1,0 +1,133 @@
+# hashpivot - one non-recursive GNU Makefile.
+#
+#   make                       build/hashpivot, build/libhashpivot.{a,so}
+#   make check                 every test (unit, real chain, CLI golden)
+#   make SANITIZE=address,undefined check
+#                              the same under sanitizers (in build/san/)
+#   make DEVELOPER=1           strict warnings, as errors
+#   make install PREFIX=/opt/hp
+#
+# Dependencies are found with pkg-config (jansson, libcrypto; cmocka for
+# tests). The README's two commands install them on a fresh Debian 12.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share/hashpivot
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+SOVERSION := 0
+VERSION := 0.1.0
+
+ifeq ($(SANITIZE),)
+OUT := build
+SANFLAGS :=
+else
+OUT := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+LIB_PKGS := jansson libcrypto
+TEST_PKGS := cmocka
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla -Wundef -Wcast-align -Wwrite-strings
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror -Wconversion -Wno-sign-conversion
+endif
+
+OPT ?= -O2 -g
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -include src/banned.h
+CFLAGS ?=
+ALL_CFLAGS := -std=c11 $(OPT) $(WARNINGS) $(SANFLAGS) -fPIC -fvisibility=hidden \
+	$(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+LIBS := $(PKG_LIBS) -lm
+
+LIB_SRC := $(wildcard src/core/*.c) $(wildcard src/io/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(OUT)/tests/%)
+TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(OUT)/obj/%.o)
+
+STATIC_LIB := $(OUT)/libhashpivot.a
+SHARED_LIB := $(OUT)/libhashpivot.so.$(VERSION)
+BIN := $(OUT)/hashpivot
+
+.PHONY: all check test-unit test-cli install uninstall clean
+all: $(BIN) $(STATIC_LIB) $(SHARED_LIB) $(OUT)/hashpivot.pc
+
+$(OUT)/obj/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -DHP_BUILDING_LIBRARY $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OUT)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(TEST_CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+
+# The CLI is a client of the library like any other: it is compiled without
+# HP_BUILDING_LIBRARY and links the static archive.
+$(OUT)/obj/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libhashpivot.so.$(SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf libhashpivot.so.$(VERSION) $(OUT)/libhashpivot.so.$(SOVERSION)
+	ln -sf libhashpivot.so.$(VERSION) $(OUT)/libhashpivot.so
+
+$(BIN): $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LIBS)
+
+$(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(TEST_LIBS) $(LIBS)
+
+$(OUT)/hashpivot.pc: hashpivot.pc.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
+
+# Every test: unit binaries (they find tests/data and data/ from the top of
+# the tree) and the CLI golden cases, with one summary line at the end.
+check: all $(TEST_BIN)
+	@sh tests/run.sh $(OUT)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hashpivot \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hashpivot
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libhashpivot.a
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libhashpivot.so.$(VERSION)
+	ln -sf libhashpivot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhashpivot.so.$(SOVERSION)
+	ln -sf libhashpivot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhashpivot.so
+	install -m 644 include/hashpivot/*.h $(DESTDIR)$(INCLUDEDIR)/hashpivot/
+	install -m 644 data/*.csv data/*.txt data/*.json data/SOURCES.md $(DESTDIR)$(DATADIR)/
+	install -m 644 $(OUT)/hashpivot.pc $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hashpivot $(DESTDIR)$(LIBDIR)/libhashpivot.*
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/hashpivot $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/unit/%.d)

@@ -1,0 +1,197 @@
+/*
+ * cli.c - option handling, error lines and output shared by every command.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hashpivot/parse.h"
+
+/* jansson prints reals with %.<n>g; 16 digits is what Bitcoin Core's RPC shows. */
+#define CLI_JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16))
+
+const char *cli_option_name(const struct option *opts, int code)
+{
+	static char buf[64];
+
+	for (; opts->name; opts++) {
+		if (opts->val == code && !opts->flag) {
+			snprintf(buf, sizeof(buf), "--%s", opts->name);
+			return buf;
+		}
+	}
+	snprintf(buf, sizeof(buf), "-%c", code > 0 && code < 128 ? code : '?');
+	return buf;
+}
+
+int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts)
+{
+	char shorts[64] = ":";
+	size_t n = 1;
+
+	for (const struct option *o = opts; o->name && n + 2 < sizeof(shorts); o++) {
+		if (o->val > 0 && o->val < 128 && !o->flag) {
+			shorts[n++] = (char)o->val;
+			if (o->has_arg == required_argument)
+				shorts[n++] = ':';
+		}
+	}
+	shorts[n] = '\0';
+	opterr = 0;
+	for (;;) {
+		int prev = optind;
+		int c = getopt_long(argc, argv, shorts, opts, NULL);
+		const char *bad = prev < argc ? argv[prev] : "";
+		switch (c) {
+		case -1:
+			return CLI_DONE;
+		case 'h':
+			fputs(ctx->cmd->usage, stdout);
+			ctx->exit_code = fflush(stdout) || ferror(stdout) ? 1 : 0;
+			return CLI_EXIT;
+		case CLI_OPT_JSON:
+			ctx->json = true;
+			continue;
+		case CLI_OPT_DATA_DIR:
+			ctx->data_dir_opt = optarg;
+			continue;
+		case ':':
+			if (optopt)
+				ctx->exit_code = cli_usage_error(ctx, "%s: missing value",
+								 cli_option_name(opts, optopt));
+			else
+				ctx->exit_code = cli_usage_error(ctx, "%.60s: missing value", bad);
+			return CLI_EXIT;
+		case '?':
+			if (optopt)
+				ctx->exit_code = cli_usage_error(
+					ctx, "-%c: unknown option; see 'hashpivot %s --help'",
+					optopt, ctx->cmd->name);
+			else
+				ctx->exit_code = cli_usage_error(
+					ctx, "%.60s: unknown option; see 'hashpivot %s --help'",
+					argv[optind - 1], ctx->cmd->name);
+			return CLI_EXIT;
+		default:
+			return c;
+		}
+	}
+}
+
+int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err)
+{
+	fprintf(stderr, "hashpivot %s: %s\n", ctx->cmd->name, err->message);
+	return hp_status_exit_code(err->status);
+}
+
+int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hashpivot %s: ", ctx->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static void print_value(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		fputs(json_string_value(v), stdout);
+		break;
+	case JSON_INTEGER:
+		printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		printf("%.16g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		fputs("true", stdout);
+		break;
+	case JSON_FALSE:
+		fputs("false", stdout);
+		break;
+	case JSON_NULL:
+		fputs("-", stdout);
+		break;
+	default: {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16));
+		if (s)
+			fputs(s, stdout);
+		free(s);
+	}
+	}
+}
+
+int cli_emit(const struct cli_ctx *ctx, json_t *obj)
+{
+	if (!obj) {
+		fprintf(stderr, "hashpivot %s: out of memory\n", ctx->cmd->name);
+		return 1;
+	}
+	if (ctx->json) {
+		if (json_dumpf(obj, stdout, CLI_JSON_FLAGS) == 0)
+			fputc('\n', stdout);
+	} else {
+		const char *key;
+		json_t *v;
+		size_t width = 0;
+		json_object_foreach(obj, key, v) {
+			if (strlen(key) > width)
+				width = strlen(key);
+		}
+		json_object_foreach(obj, key, v) {
+			printf("%-*s  ", (int)width, key);
+			print_value(v);
+			fputc('\n', stdout);
+		}
+	}
+	json_decref(obj);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "hashpivot %s: cannot write to standard output\n", ctx->cmd->name);
+		return 1;
+	}
+	return 0;
+}
+
+void cli_set_real(json_t *obj, const char *key, double v)
+{
+	json_object_set_new(obj, key, isfinite(v) ? json_real(v) : json_null());
+}
+
+void cli_set_int(json_t *obj, const char *key, int64_t v)
+{
+	json_object_set_new(obj, key, json_integer((json_int_t)v));
+}
+
+void cli_set_str(json_t *obj, const char *key, const char *v)
+{
+	json_object_set_new(obj, key, json_string(v));
+}
+
+void cli_set_bool(json_t *obj, const char *key, bool v)
+{
+	json_object_set_new(obj, key, json_boolean(v));
+}
+
+void cli_set_time(json_t *obj, const char *key, int64_t t)
+{
+	char buf[32], name[128];
+
+	cli_set_int(obj, key, t);
+	snprintf(name, sizeof(name), "%s_utc", key);
+	cli_set_str(obj, name, hp_format_time(t, buf));
+}
+
+void cli_set_bits(json_t *obj, const char *key, uint32_t bits)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%08x", bits);
+	cli_set_str(obj, key, buf);
+}

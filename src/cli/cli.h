@@ -1,0 +1,100 @@
+/*
+ * cli.h - the command-line front end's shared pieces.
+ *
+ * How to add a command (after git's builtin.h):
+ *  1. Write src/cli/cmd_<name>.c with
+ *     int cmd_<name>(int argc, char **argv, struct cli_ctx *ctx);
+ *     It parses its own options with cli_next_option() (which handles
+ *     --json, --help and --data-dir and reports bad options), calls the
+ *     library, builds one JSON object and hands it to cli_emit().
+ *  2. Declare it below and add a row to commands[] in src/cli/main.c: its
+ *     name, flags (CLI_NEEDS_DATA to get ctx->data_dir resolved), a one-line
+ *     summary and its usage text (shown by --help).
+ *  3. Add golden cases in tests/cli/<name>.test and a section in docs/cli.md.
+ *
+ * Conventions: primary output on stdout, errors on stderr as one line
+ * "hashpivot <command>: <field>: <what is wrong>, got '<value>'"; exit 0 on
+ * success, 2 for bad input, 1 for a runtime failure. JSON keys carry units
+ * (subsidy_sats, hashrate_ehs) and are the same in --json and the server.
+ */
+#ifndef HASHPIVOT_CLI_H
+#define HASHPIVOT_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "hashpivot/error.h"
+
+#define CLI_NEEDS_DATA 1u
+
+struct cli_command;
+
+struct cli_ctx {
+	const struct cli_command *cmd;
+	bool json;
+	const char *data_dir_opt; /* --data-dir, if given */
+	char data_dir[4096];      /* resolved for CLI_NEEDS_DATA commands */
+	int exit_code;            /* set when cli_next_option returns CLI_EXIT */
+};
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cli_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+	const char *usage;
+};
+
+/* Option codes above 255 for long-only options; commands use 300 and up. */
+enum { CLI_OPT_JSON = 256, CLI_OPT_DATA_DIR, CLI_OPT_FIRST_FREE = 300 };
+#define CLI_COMMON_OPTIONS                                         \
+	{"json", no_argument, NULL, CLI_OPT_JSON},                 \
+	{"help", no_argument, NULL, 'h'},                          \
+	{"data-dir", required_argument, NULL, CLI_OPT_DATA_DIR}
+
+#define CLI_DONE (-1) /* no more options */
+#define CLI_EXIT (-2) /* stop now and return ctx->exit_code */
+
+/*
+ * The next command-specific option (its code; optarg holds its argument),
+ * CLI_DONE at the end, or CLI_EXIT after --help (exit 0) or a bad option
+ * (one-line error printed, exit 2). opts must end with {0}.
+ */
+int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts);
+/* "--height" for an option code of opts (for messages). */
+const char *cli_option_name(const struct option *opts, int code);
+
+/* Print "hashpivot <cmd>: <err->message>" and return its exit code. */
+int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err);
+/* Print "hashpivot <cmd>: <formatted>" and return 2 (bad usage). */
+int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Write obj to stdout as JSON (--json) or as an aligned key/value table,
+ * free it, and return the exit code: 0, or 1 if stdout could not be
+ * written (or obj is NULL: out of memory).
+ */
+int cli_emit(const struct cli_ctx *ctx, json_t *obj);
+
+/* Set a real, or null when v is not finite (no NaN ever reaches output). */
+void cli_set_real(json_t *obj, const char *key, double v);
+void cli_set_int(json_t *obj, const char *key, int64_t v);
+void cli_set_str(json_t *obj, const char *key, const char *v);
+void cli_set_bool(json_t *obj, const char *key, bool v);
+/* Unix seconds as "<key>" and ISO 8601 as "<key>_utc". */
+void cli_set_time(json_t *obj, const char *key, int64_t t);
+/* "1d00ffff" */
+void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
+
+int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_bits(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_retarget(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_header(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_network(int argc, char **argv, struct cli_ctx *ctx);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * main.c - hashpivot's command table and dispatch (after git's git.c).
+ *
+ * One row per command: its name, the function in src/cli/cmd_<name>.c, the
+ * shared set-up its flags ask for (CLI_NEEDS_DATA: find the shipped data
+ * directory once, here), a summary for `hashpivot --help` and the usage text
+ * for `hashpivot <command> --help`. See cli.h for how to add one.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hashpivot/common.h"
+
+static const struct cli_command commands[] = {
+	{"network", cmd_network, CLI_NEEDS_DATA,
+	 "state of the network from the shipped difficulty history",
+	 "usage: hashpivot network [--height H] [--json] [--data-dir DIR]\n"
+	 "\n"
+	 "The network at the latest epoch of the shipped data (or at height H):\n"
+	 "bits, difficulty, implied hashrate, subsidy, issued and remaining supply,\n"
+	 "next retarget and next halving with an estimated date.\n"
+	 "\n"
+	 "  --height H        a height inside the shipped history (default: the\n"
+	 "                    first block of the latest known epoch)\n"
+	 "  --json            machine-readable output\n"
+	 "  --data-dir DIR    where btc_difficulty_epochs.csv is (default: the\n"
+	 "                    shipped data; also $HASHPIVOT_DATA_DIR)\n"},
+	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
+	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
+	 "\n"
+	 "The block subsidy at height H, the sum of all subsidies of blocks 0..H,\n"
+	 "what remains to be issued, the halving epoch and the next halving height.\n"
+	 "\n"
+	 "  --height H        block height, 0 to 2147483647\n"
+	 "  --network NAME    main (default), test or regtest\n"
+	 "  --json            machine-readable output\n"},
+	{"bits", cmd_bits, 0, "compact nBits, target, difficulty and work",
+	 "usage: hashpivot bits BITS | --difficulty X | --target HEX [--json]\n"
+	 "\n"
+	 "Decode a compact nBits word (hex, e.g. 1d00ffff) as Bitcoin Core does -\n"
+	 "target, difficulty, work per block, negative and overflow flags - or\n"
+	 "encode a difficulty or a target into nBits.\n"
+	 "\n"
+	 "  BITS              1 to 8 hex digits\n"
+	 "  --difficulty X    the nBits nearest to difficulty X (> 0)\n"
+	 "  --target HEX      the nBits of a 256-bit target (GetCompact)\n"
+	 "  --json            machine-readable output\n"},
+	{"retarget", cmd_retarget, 0, "the difficulty retarget at the end of an epoch",
+	 "usage: hashpivot retarget --bits BITS --first-time T0 --last-time T1\n"
+	 "                          [--network main|test|regtest] [--json]\n"
+	 "\n"
+	 "The new nBits after a 2016-block period with nBits BITS whose first block\n"
+	 "has time T0 and whose last block has time T1 (Bitcoin Core's\n"
+	 "CalculateNextWorkRequired: 2015 intervals, clamped to a factor of 4,\n"
+	 "capped at the proof-of-work limit).\n"
+	 "\n"
+	 "  --bits BITS       nBits of the ending period (hex)\n"
+	 "  --first-time T0   Unix seconds or YYYY-MM-DDTHH:MM:SSZ\n"
+	 "  --last-time T1    Unix seconds or YYYY-MM-DDTHH:MM:SSZ\n"
+	 "  --network NAME    main (default), test or regtest\n"
+	 "  --json            machine-readable output\n"},
+	{"header", cmd_header, 0, "decode an 80-byte block header and check its proof of work",
+	 "usage: hashpivot header HEX80 [--network main|test|regtest] [--json]\n"
+	 "\n"
+	 "Decode a serialised block header (160 hex digits), hash it (double\n"
+	 "SHA-256) and check its proof of work against its own bits.\n"
+	 "\n"
+	 "  HEX80             the header as 160 hex digits\n"
+	 "  --network NAME    main (default), test or regtest: the proof-of-work limit\n"
+	 "  --json            machine-readable output\n"},
+	{"estimate", cmd_estimate, 0, "estimate the next retarget (mempool.space's method)",
+	 "usage: hashpivot estimate --height H --epoch-start-time T0 --now T\n"
+	 "                          [--last-block-time T] [--window-start-time T]\n"
+	 "                          [--previous-change PCT] [--json]\n"
+	 "\n"
+	 "Progress in the current epoch and the estimated difficulty change and\n"
+	 "retarget time, by mempool.space's method: over the epoch so far, or, in\n"
+	 "the first 503 blocks when the time of the block 504 back is known, over\n"
+	 "that 504-block window weighted by the previous change; clamped to\n"
+	 "-75%..+300%.\n"
+	 "\n"
+	 "  --height H              current tip height\n"
+	 "  --epoch-start-time T0   time of the epoch's first block\n"
+	 "  --now T                 time of the estimate\n"
+	 "  --last-block-time T     tip's time; needed when height % 2016 == 2015\n"
+	 "  --window-start-time T   time of the block 504 blocks back\n"
+	 "  --previous-change PCT   previous retarget's change in percent (default 0)\n"
+	 "  --json                  machine-readable output\n"
+	 "Times are Unix seconds or YYYY-MM-DDTHH:MM:SSZ.\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(FILE *fp)
+{
+	fprintf(fp, "usage: hashpivot <command> [options]   (hashpivot <command> --help)\n\n"
+		    "hashpivot %s - the economics of Bitcoin mining and the AI/HPC pivot\n\n"
+		    "commands:\n",
+		hp_version());
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\nevery command takes --json and --help; exit status 0 ok, 1 failure, 2 bad input\n");
+}
+
+static int has_epochs(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/btc_difficulty_epochs.csv", dir);
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * The shipped data: --data-dir, $HASHPIVOT_DATA_DIR, <exe>/../data (a build
+ * tree), <exe>/../share/hashpivot (an installed, relocatable prefix).
+ */
+static int resolve_data_dir(struct cli_ctx *ctx)
+{
+	const char *env = getenv("HASHPIVOT_DATA_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (ctx->data_dir_opt || (env && *env)) {
+		const char *d = ctx->data_dir_opt ? ctx->data_dir_opt : env;
+		if (!has_epochs(d))
+			return cli_usage_error(ctx, "%s: no readable btc_difficulty_epochs.csv in '%.200s'",
+					       ctx->data_dir_opt ? "--data-dir" : "HASHPIVOT_DATA_DIR", d);
+		if (snprintf(ctx->data_dir, sizeof(ctx->data_dir), "%s", d) >= (int)sizeof(ctx->data_dir))
+			return cli_usage_error(ctx, "--data-dir: path too long");
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			static const char *const rel[] = {"/../data", "/../share/hashpivot"};
+			*slash = '\0';
+			for (size_t i = 0; i < 2; i++) {
+				if (snprintf(ctx->data_dir, sizeof(ctx->data_dir), "%s%s", exe,
+					     rel[i]) >= (int)sizeof(ctx->data_dir))
+					continue;
+				if (has_epochs(ctx->data_dir))
+					return 0;
+			}
+		}
+	}
+	fprintf(stderr, "hashpivot %s: cannot find the shipped data (btc_difficulty_epochs.csv); "
+			"pass --data-dir DIR or set HASHPIVOT_DATA_DIR\n",
+		ctx->cmd->name);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = {0};
+
+	if (argc < 2) {
+		print_help(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		print_help(stdout);
+		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("hashpivot %s\n", hp_version());
+		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		ctx.cmd = &commands[i];
+		if (commands[i].flags & CLI_NEEDS_DATA) {
+			/* --data-dir is parsed by the command; peek at it first. */
+			for (int a = 2; a < argc; a++) {
+				if (!strcmp(argv[a], "--data-dir") && a + 1 < argc)
+					ctx.data_dir_opt = argv[a + 1];
+				else if (!strncmp(argv[a], "--data-dir=", 11))
+					ctx.data_dir_opt = argv[a] + 11;
+				else if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h"))
+					return commands[i].fn(argc - 1, argv + 1, &ctx);
+			}
+			int rc = resolve_data_dir(&ctx);
+			if (rc)
+				return rc;
+		}
+		return commands[i].fn(argc - 1, argv + 1, &ctx);
+	}
+	fprintf(stderr, "hashpivot: '%.60s' is not a command; see 'hashpivot --help'\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,342 @@
+/*
+ * u256.c - 256-bit unsigned arithmetic (four 64-bit limbs, little-endian).
+ *
+ * Method: schoolbook add/sub/mul with 128-bit intermediates (unsigned
+ * __int128, available on the 64-bit targets gcc and clang support);
+ * division by shift-and-subtract, as Bitcoin Core's arith_uint256 does, so
+ * that results agree with Core bit for bit. Accuracy: exact, modulo 2^256
+ * where documented. Source: docs/model.md section "256-bit integers".
+ */
+#include <math.h>
+#include <string.h>
+
+#include "hashpivot/u256.h"
+
+typedef unsigned __int128 u128;
+
+struct hp_u256 hp_u256_from_u64(uint64_t v)
+{
+	struct hp_u256 r = {{v, 0, 0, 0}};
+	return r;
+}
+
+bool hp_u256_is_zero(struct hp_u256 a)
+{
+	return (a.w[0] | a.w[1] | a.w[2] | a.w[3]) == 0;
+}
+
+int hp_u256_cmp(struct hp_u256 a, struct hp_u256 b)
+{
+	for (int i = 3; i >= 0; i--) {
+		if (a.w[i] != b.w[i])
+			return a.w[i] < b.w[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+unsigned hp_u256_bits(struct hp_u256 a)
+{
+	for (int i = 3; i >= 0; i--) {
+		if (a.w[i])
+			return (unsigned)(64 * i + 64 - __builtin_clzll(a.w[i]));
+	}
+	return 0;
+}
+
+uint64_t hp_u256_low64(struct hp_u256 a)
+{
+	return a.w[0];
+}
+
+struct hp_u256 hp_u256_add(struct hp_u256 a, struct hp_u256 b, bool *carry)
+{
+	struct hp_u256 r;
+	u128 c = 0;
+
+	for (int i = 0; i < 4; i++) {
+		c += (u128)a.w[i] + b.w[i];
+		r.w[i] = (uint64_t)c;
+		c >>= 64;
+	}
+	if (carry)
+		*carry = c != 0;
+	return r;
+}
+
+struct hp_u256 hp_u256_sub(struct hp_u256 a, struct hp_u256 b, bool *borrow)
+{
+	struct hp_u256 r;
+	uint64_t br = 0;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t d = a.w[i] - b.w[i];
+		uint64_t nb = (a.w[i] < b.w[i]) || (d < br);
+		r.w[i] = d - br;
+		br = nb;
+	}
+	if (borrow)
+		*borrow = br != 0;
+	return r;
+}
+
+struct hp_u256 hp_u256_mul_u64(struct hp_u256 a, uint64_t m, bool *overflow)
+{
+	struct hp_u256 r;
+	u128 c = 0;
+
+	for (int i = 0; i < 4; i++) {
+		c += (u128)a.w[i] * m;
+		r.w[i] = (uint64_t)c;
+		c >>= 64;
+	}
+	if (overflow)
+		*overflow = c != 0;
+	return r;
+}
+
+struct hp_u256 hp_u256_mul(struct hp_u256 a, struct hp_u256 b, bool *overflow)
+{
+	uint64_t r[8] = {0};
+
+	for (int i = 0; i < 4; i++) {
+		u128 c = 0;
+		for (int j = 0; j < 4; j++) {
+			c += (u128)a.w[i] * b.w[j] + r[i + j];
+			r[i + j] = (uint64_t)c;
+			c >>= 64;
+		}
+		r[i + 4] = (uint64_t)c;
+	}
+	if (overflow)
+		*overflow = (r[4] | r[5] | r[6] | r[7]) != 0;
+	struct hp_u256 out = {{r[0], r[1], r[2], r[3]}};
+	return out;
+}
+
+struct hp_u256 hp_u256_shl(struct hp_u256 a, unsigned n)
+{
+	struct hp_u256 r = {{0, 0, 0, 0}};
+	unsigned limbs = n / 64, bits = n % 64;
+
+	if (n >= 256)
+		return r;
+	for (unsigned i = limbs; i < 4; i++) {
+		r.w[i] = a.w[i - limbs] << bits;
+		if (bits && i > limbs)
+			r.w[i] |= a.w[i - limbs - 1] >> (64 - bits);
+	}
+	return r;
+}
+
+struct hp_u256 hp_u256_shr(struct hp_u256 a, unsigned n)
+{
+	struct hp_u256 r = {{0, 0, 0, 0}};
+	unsigned limbs = n / 64, bits = n % 64;
+
+	if (n >= 256)
+		return r;
+	for (unsigned i = 0; i + limbs < 4; i++) {
+		r.w[i] = a.w[i + limbs] >> bits;
+		if (bits && i + limbs + 1 < 4)
+			r.w[i] |= a.w[i + limbs + 1] << (64 - bits);
+	}
+	return r;
+}
+
+struct hp_u256 hp_u256_not(struct hp_u256 a)
+{
+	for (int i = 0; i < 4; i++)
+		a.w[i] = ~a.w[i];
+	return a;
+}
+
+bool hp_u256_divmod(struct hp_u256 a, struct hp_u256 b, struct hp_u256 *q, struct hp_u256 *r)
+{
+	struct hp_u256 quot = {{0, 0, 0, 0}};
+	struct hp_u256 zero = quot;
+
+	if (hp_u256_is_zero(b)) {
+		if (q)
+			*q = zero;
+		if (r)
+			*r = zero;
+		return false;
+	}
+	unsigned abits = hp_u256_bits(a), bbits = hp_u256_bits(b);
+	if (abits >= bbits) {
+		unsigned shift = abits - bbits;
+		struct hp_u256 d = hp_u256_shl(b, shift);
+		for (;;) {
+			if (hp_u256_cmp(a, d) >= 0) {
+				a = hp_u256_sub(a, d, NULL);
+				quot.w[shift / 64] |= UINT64_C(1) << (shift % 64);
+			}
+			if (shift == 0)
+				break;
+			d = hp_u256_shr(d, 1);
+			shift--;
+		}
+	}
+	if (q)
+		*q = quot;
+	if (r)
+		*r = a;
+	return true;
+}
+
+struct hp_u256 hp_u256_div_u64(struct hp_u256 a, uint64_t d, uint64_t *rem)
+{
+	struct hp_u256 q;
+	u128 r = 0;
+
+	for (int i = 3; i >= 0; i--) {
+		r = (r << 64) | a.w[i];
+		q.w[i] = (uint64_t)(r / d);
+		r %= d;
+	}
+	if (rem)
+		*rem = (uint64_t)r;
+	return q;
+}
+
+double hp_u256_to_double(struct hp_u256 a)
+{
+	unsigned n = hp_u256_bits(a);
+
+	if (n <= 64)
+		return (double)a.w[0];
+	/* Keep the top 64 bits and fold the rest into a sticky low bit: the
+	 * uint64 -> double conversion then rounds to nearest even correctly. */
+	unsigned shift = n - 64;
+	struct hp_u256 top = hp_u256_shr(a, shift);
+	struct hp_u256 back = hp_u256_shl(top, shift);
+	uint64_t m = top.w[0];
+	if (hp_u256_cmp(back, a) != 0)
+		m |= 1;
+	return ldexp((double)m, (int)shift);
+}
+
+struct hp_u256 hp_u256_from_le_bytes(const uint8_t bytes[32])
+{
+	struct hp_u256 r;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t v = 0;
+		for (int j = 7; j >= 0; j--)
+			v = v << 8 | bytes[8 * i + j];
+		r.w[i] = v;
+	}
+	return r;
+}
+
+void hp_u256_to_le_bytes(struct hp_u256 a, uint8_t bytes[32])
+{
+	for (int i = 0; i < 4; i++) {
+		for (int j = 0; j < 8; j++)
+			bytes[8 * i + j] = (uint8_t)(a.w[i] >> (8 * j));
+	}
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+enum hp_status hp_u256_from_hex(const char *s, struct hp_u256 *out, const char *field,
+				struct hp_error *err)
+{
+	const char *p = s;
+	struct hp_u256 r = {{0, 0, 0, 0}};
+	size_t sig = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!*p)
+		return hp_error_set(err, HP_EPARSE, field, "not a hex number, got '%.80s'", s);
+	for (const char *q = p; *q; q++) {
+		if (hexval((unsigned char)*q) < 0)
+			return hp_error_set(err, HP_EPARSE, field, "not a hex number, got '%.80s%s'",
+					    s, strlen(s) > 80 ? "..." : "");
+	}
+	while (*p == '0' && p[1])
+		p++;
+	for (; *p; p++) {
+		if (++sig > 64)
+			return hp_error_set(err, HP_EPARSE, field,
+					    "more than 64 hex digits (256 bits), got '%.80s%s'", s,
+					    strlen(s) > 80 ? "..." : "");
+		r = hp_u256_shl(r, 4);
+		r.w[0] |= (uint64_t)hexval((unsigned char)*p);
+	}
+	*out = r;
+	return HP_OK;
+}
+
+char *hp_u256_to_hex(struct hp_u256 a, char buf[HP_U256_HEX_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = 0; i < 64; i++) {
+		unsigned nib = (unsigned)(a.w[(63 - i) / 16] >> (4 * ((63 - i) % 16))) & 15;
+		buf[i] = digits[nib];
+	}
+	buf[64] = '\0';
+	return buf;
+}
+
+char *hp_u256_to_hex_min(struct hp_u256 a, char buf[HP_U256_HEX_LEN])
+{
+	char full[HP_U256_HEX_LEN];
+	const char *p = hp_u256_to_hex(a, full);
+
+	while (*p == '0' && p[1])
+		p++;
+	memmove(buf, p, strlen(p) + 1);
+	return buf;
+}
+
+char *hp_u256_to_dec(struct hp_u256 a, char buf[HP_U256_DEC_LEN])
+{
+	char tmp[HP_U256_DEC_LEN];
+	size_t n = 0;
+
+	do {
+		uint64_t rem;
+		a = hp_u256_div_u64(a, 10, &rem);
+		tmp[n++] = (char)('0' + rem);
+	} while (!hp_u256_is_zero(a));
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return buf;
+}
+
+enum hp_status hp_u256_from_dec(const char *s, struct hp_u256 *out, const char *field,
+				struct hp_error *err)
+{
+	struct hp_u256 r = {{0, 0, 0, 0}};
+
+	if (!*s)
+		return hp_error_set(err, HP_EPARSE, field, "not a decimal number, got ''");
+	for (const char *p = s; *p; p++) {
+		bool of1, of2;
+		if (*p < '0' || *p > '9')
+			return hp_error_set(err, HP_EPARSE, field,
+					    "not a decimal number, got '%.80s%s'", s,
+					    strlen(s) > 80 ? "..." : "");
+		r = hp_u256_mul_u64(r, 10, &of1);
+		r = hp_u256_add(r, hp_u256_from_u64((uint64_t)(*p - '0')), &of2);
+		if (of1 || of2)
+			return hp_error_set(err, HP_ERANGE, field,
+					    "larger than 2^256 - 1, got '%.80s%s'", s,
+					    strlen(s) > 80 ? "..." : "");
+	}
+	*out = r;
+	return HP_OK;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Run every test of hashpivot and print one summary line the CI can read:
+#   "check: N passed, N failed"
+# Usage: tests/run.sh BUILD_DIR   (build or build/san; run from the top of the tree)
+# Each unit binary counts as one test per cmocka case; each CLI golden case
+# (tests/cli/*.test, run by tests/cli/run.sh) counts as one.
+out=${1:-build}
+passed=0
+failed=0
+failures=""
+
+for t in "$out"/tests/test_*; do
+	[ -x "$t" ] || continue
+	log=$("$t" 2>&1)
+	rc=$?
+	p=$(printf '%s\n' "$log" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	f=$(printf '%s\n' "$log" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or failed outside a case
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failures="$failures $(basename "$t")"
+		printf '%s\n' "$log"
+	fi
+	printf '%-28s %s passed, %s failed\n' "$(basename "$t")" "$p" "$f"
+done
+
+cli=$(sh tests/cli/run.sh "$out/hashpivot")
+rc=$?
+printf '%s\n' "$cli" | grep -v '^cli: [0-9]* passed' 
+p=$(printf '%s\n' "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(printf '%s\n' "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+p=${p:-0}
+f=${f:-1}
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+printf '%-28s %s passed, %s failed\n' "cli golden" "$p" "$f"
+passed=$((passed + p))
+failed=$((failed + f))
+[ "$f" -ne 0 ] && failures="$failures cli"
+
+[ -n "$failures" ] && echo "failing:$failures"
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
