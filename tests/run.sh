@@ -5,6 +5,9 @@
 # Each unit binary counts as one test per cmocka case; each CLI golden case
 # (tests/cli/*.test, run by tests/cli/run.sh) counts as one.
 out=${1:-build}
+# The commands find the shipped data here whichever build directory they run from.
+HASHPIVOT_DATA_DIR=$(pwd)/data
+export HASHPIVOT_DATA_DIR
 passed=0
 failed=0
 failures=""

@@ -65,7 +65,7 @@ int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx)
 			return cli_fail(ctx, &err);
 	}
 	if (arg[5] &&
-	    hp_parse_double(arg[5], -99.999999, 1e6, &in.previous_change_pct, "--previous-change",
+	    hp_parse_double(arg[5], -1e6, 1e6, &in.previous_change_pct, "--previous-change",
 			    &err) != HP_OK)
 		return cli_fail(ctx, &err);
 	if (hp_consensus_estimate(&in, &est, &err) != HP_OK)

@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	struct cli_ctx ctx = {0};
 
 	if (argc < 2) {
-		print_help(stderr);
+		fprintf(stderr, "hashpivot: a command is required; see 'hashpivot --help'\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
