@@ -64,8 +64,9 @@ STATIC_LIB := $(OUT)/libhashpivot.a
 SHARED_LIB := $(OUT)/libhashpivot.so.$(VERSION)
 BIN := $(OUT)/hashpivot
 
+.SECONDARY:
 .PHONY: all check test-unit test-cli install uninstall clean
-all: $(BIN) $(STATIC_LIB) $(SHARED_LIB) $(OUT)/hashpivot.pc
+all: $(BIN) $(STATIC_LIB) $(SHARED_LIB)
 
 $(OUT)/obj/src/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -99,12 +100,6 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(TEST_LIBS) $(LIBS)
 
-$(OUT)/hashpivot.pc: hashpivot.pc.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
-	    -e 's|@REQUIRES@|$(LIB_PKGS)|' $< > $@
-
 # Every test: unit binaries (they find tests/data and data/ from the top of
 # the tree) and the CLI golden cases, with one summary line at the end.
 check: all $(TEST_BIN)
@@ -120,7 +115,10 @@ install: all
 	ln -sf libhashpivot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhashpivot.so
 	install -m 644 include/hashpivot/*.h $(DESTDIR)$(INCLUDEDIR)/hashpivot/
 	install -m 644 data/*.csv data/*.txt data/*.json data/SOURCES.md $(DESTDIR)$(DATADIR)/
-	install -m 644 $(OUT)/hashpivot.pc $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
+	# hashpivot.pc is written at install time so that it names this PREFIX.
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@REQUIRES@|$(LIB_PKGS)|' hashpivot.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hashpivot $(DESTDIR)$(LIBDIR)/libhashpivot.*

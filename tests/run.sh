@@ -45,6 +45,20 @@ passed=$((passed + p))
 failed=$((failed + f))
 [ "$f" -ne 0 ] && failures="$failures cli"
 
+# The install test only for the plain build (a sanitized binary needs its runtime).
+if [ "$out" = build ]; then
+	inst=$(sh tests/install-test.sh)
+	printf '%s\n' "$inst" | grep -v '^install: '
+	if printf '%s\n' "$inst" | grep -q '^install: 1 passed'; then
+		passed=$((passed + 1))
+		printf '%-28s 1 passed, 0 failed\n' "install"
+	else
+		failed=$((failed + 1))
+		failures="$failures install"
+		printf '%-28s 0 passed, 1 failed\n' "install"
+	fi
+fi
+
 [ -n "$failures" ] && echo "failing:$failures"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,7 +10,7 @@ void hp_test_assert_rel(double actual, double expected, double rel_tol, const ch
 	double scale = fabs(expected) > 0 ? fabs(expected) : 1.0;
 	if (isfinite(actual) && fabs(actual - expected) <= rel_tol * scale)
 		return;
-	cm_print_error("%s = %.17g, expected %.17g within relative %.3g\n", expr, actual, expected,
+	print_error("%s = %.17g, expected %.17g within relative %.3g\n", expr, actual, expected,
 		       rel_tol);
 	_fail(file, line);
 }
@@ -20,7 +20,7 @@ void hp_test_assert_abs(double actual, double expected, double abs_tol, const ch
 {
 	if (isfinite(actual) && fabs(actual - expected) <= abs_tol)
 		return;
-	cm_print_error("%s = %.17g, expected %.17g within %.3g\n", expr, actual, expected, abs_tol);
+	print_error("%s = %.17g, expected %.17g within %.3g\n", expr, actual, expected, abs_tol);
 	_fail(file, line);
 }
 
@@ -31,7 +31,7 @@ char *hp_test_read_file(const char *path, size_t *len)
 	size_t cap = 0, n = 0;
 
 	if (!fp) {
-		cm_print_error("cannot open %s (run tests from the top of the tree)\n", path);
+		print_error("cannot open %s (run tests from the top of the tree)\n", path);
 		fail();
 	}
 	for (;;) {
