@@ -361,6 +361,42 @@ static void test_difficulty_column(void **state)
 	}
 }
 
+/*
+ * A difficulty as people copy it - the double GetDifficulty gives, or the
+ * file's 6-decimal rounding of it - must lead back to the real bits. The
+ * exact target floor(max / D) of a rounded D can fall a hair under the
+ * real target, and GetCompact would then truncate a mantissa step down
+ * (170240c3 -> 170240c2); hp_consensus_bits_from_difficulty keeps the
+ * nearer of the two compacts, so every one of the 474 epochs round-trips.
+ */
+static void test_bits_from_difficulty(void **state)
+{
+	size_t k, rounded = 0;
+
+	(void)state;
+	for (k = 0; k < table.n; k++) {
+		double d;
+		uint32_t bits = 0;
+		assert_true(hp_consensus_difficulty(table.v[k].bits, &d));
+		assert_int_equal(hp_consensus_bits_from_difficulty(d, &bits, "d", NULL), HP_OK);
+		assert_int_equal(bits, table.v[k].bits);
+		/* The 6-decimal column identifies the bits only where its rounding
+		 * (up to 5e-7) is below half a mantissa step, d / (2 * mantissa):
+		 * not for the early difficulties of 1 to about 3.4. */
+		double half_step = d / (2.0 * (double)(table.v[k].bits & 0x007fffff));
+		if (half_step <= 5e-7)
+			continue;
+		bits = 0;
+		assert_int_equal(hp_consensus_bits_from_difficulty(table.v[k].difficulty, &bits,
+								   "d", NULL),
+				 HP_OK);
+		assert_int_equal(bits, table.v[k].bits);
+		rounded++;
+	}
+	/* every epoch from the first real difficulties of 2010 on */
+	assert_true(rounded > 400);
+}
+
 /* ------------------------------------------------------------------ */
 /* the other two checkpoint files                                       */
 /* ------------------------------------------------------------------ */
@@ -604,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_retarget_from_start_times),
 		cmocka_unit_test(test_difficulty_column),
+		cmocka_unit_test(test_bits_from_difficulty),
 		cmocka_unit_test(test_bitcoinj_checkpoints),
 		cmocka_unit_test(test_electrum_checkpoints),
 		cmocka_unit_test(test_good_fixture),
