@@ -13,6 +13,9 @@
 #include "common.h"
 #include "error.h"
 
+/* The value of one hex digit (either case), or -1 for any other character. */
+HP_API int hp_hex_digit(int c);
+
 /*
  * Decode exactly 2*len hex digits (either case) from s into out.
  * HP_EPARSE, naming `field`, when s has another length or a non-hex digit.

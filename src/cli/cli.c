@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hashpivot/consensus.h"
 #include "hashpivot/parse.h"
 
 /* jansson prints reals with %.<n>g; 16 digits is what Bitcoin Core's RPC shows. */
@@ -194,4 +195,14 @@ void cli_set_bits(json_t *obj, const char *key, uint32_t bits)
 
 	snprintf(buf, sizeof(buf), "%08x", bits);
 	cli_set_str(obj, key, buf);
+}
+
+void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits)
+{
+	double difficulty;
+
+	if (hp_consensus_difficulty(bits, &difficulty))
+		cli_set_real(obj, key, difficulty);
+	else
+		json_object_set_new(obj, key, json_null());
 }

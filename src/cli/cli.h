@@ -87,6 +87,8 @@ void cli_set_str(json_t *obj, const char *key, const char *v);
 void cli_set_bool(json_t *obj, const char *key, bool v);
 /* Unix seconds as "<key>" and ISO 8601 as "<key>_utc". */
 void cli_set_time(json_t *obj, const char *key, int64_t t);
+/* GetDifficulty of bits, or null where it has none (zero mantissa). */
+void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits);
 /* "1d00ffff" */
 void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
 

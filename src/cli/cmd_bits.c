@@ -12,15 +12,11 @@ static void describe_bits(json_t *o, uint32_t bits)
 {
 	char hex[HP_U256_HEX_LEN], dec[HP_U256_DEC_LEN];
 	bool negative, overflow;
-	double difficulty;
 	struct hp_u256 target = hp_consensus_compact_decode(bits, &negative, &overflow);
 
 	cli_set_bits(o, "bits", bits);
 	cli_set_str(o, "target", hp_u256_to_hex(target, hex));
-	if (hp_consensus_difficulty(bits, &difficulty))
-		cli_set_real(o, "difficulty", difficulty);
-	else
-		json_object_set_new(o, "difficulty", json_null());
+	cli_set_difficulty(o, "difficulty", bits);
 	cli_set_str(o, "work", hp_u256_to_dec(hp_consensus_block_work(bits), dec));
 	cli_set_bool(o, "negative", negative);
 	cli_set_bool(o, "overflow", overflow);

@@ -19,7 +19,6 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx)
 	uint8_t raw[HP_HEADER_SIZE], hash[32];
 	char hex[2 * 32 + 1], big[HP_U256_HEX_LEN], dec[HP_U256_DEC_LEN];
 	struct hp_header h;
-	double difficulty;
 	int c;
 
 	optind = 0;
@@ -54,10 +53,7 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx)
 	cli_set_time(o, "time", h.time);
 	cli_set_bits(o, "bits", h.bits);
 	cli_set_int(o, "nonce", h.nonce);
-	if (hp_consensus_difficulty(h.bits, &difficulty))
-		cli_set_real(o, "difficulty", difficulty);
-	else
-		json_object_set_new(o, "difficulty", json_null());
+	cli_set_difficulty(o, "difficulty", h.bits);
 	cli_set_str(o, "target",
 		    hp_u256_to_hex(hp_consensus_compact_decode(h.bits, NULL, NULL), big));
 	cli_set_str(o, "work", hp_u256_to_dec(hp_consensus_block_work(h.bits), dec));

@@ -5,7 +5,7 @@
 
 #include "hashpivot/hex.h"
 
-static int hex_digit(int c)
+int hp_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -26,8 +26,8 @@ enum hp_status hp_hex_decode(const char *s, uint8_t *out, size_t len, const char
 				    "expected %zu hex digits, got %zu in '%.80s%s'", 2 * len, n, s,
 				    n > 80 ? "..." : "");
 	for (size_t i = 0; i < len; i++) {
-		int hi = hex_digit((unsigned char)s[2 * i]);
-		int lo = hex_digit((unsigned char)s[2 * i + 1]);
+		int hi = hp_hex_digit((unsigned char)s[2 * i]);
+		int lo = hp_hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return hp_error_set(err, HP_EPARSE, field,
 					    "not a hex string (bad digit at %zu), got '%.80s%s'",

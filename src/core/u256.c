@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hashpivot/hex.h"
 #include "hashpivot/u256.h"
 
 typedef unsigned __int128 u128;
@@ -237,17 +238,6 @@ void hp_u256_to_le_bytes(struct hp_u256 a, uint8_t bytes[32])
 	}
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 enum hp_status hp_u256_from_hex(const char *s, struct hp_u256 *out, const char *field,
 				struct hp_error *err)
 {
@@ -260,7 +250,7 @@ enum hp_status hp_u256_from_hex(const char *s, struct hp_u256 *out, const char *
 	if (!*p)
 		return hp_error_set(err, HP_EPARSE, field, "not a hex number, got '%.80s'", s);
 	for (const char *q = p; *q; q++) {
-		if (hexval((unsigned char)*q) < 0)
+		if (hp_hex_digit((unsigned char)*q) < 0)
 			return hp_error_set(err, HP_EPARSE, field, "not a hex number, got '%.80s%s'",
 					    s, strlen(s) > 80 ? "..." : "");
 	}
@@ -272,7 +262,7 @@ enum hp_status hp_u256_from_hex(const char *s, struct hp_u256 *out, const char *
 					    "more than 64 hex digits (256 bits), got '%.80s%s'", s,
 					    strlen(s) > 80 ? "..." : "");
 		r = hp_u256_shl(r, 4);
-		r.w[0] |= (uint64_t)hexval((unsigned char)*p);
+		r.w[0] |= (uint64_t)hp_hex_digit((unsigned char)*p);
 	}
 	*out = r;
 	return HP_OK;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hashpivot/hex.h"
 #include "hashpivot/parse.h"
 
 #define QUOTE_MAX 60
@@ -90,10 +91,8 @@ enum hp_status hp_parse_hex32(const char *s, uint32_t *out, const char *field,
 		return hp_error_set(err, HP_EPARSE, field,
 				    "not a hex number of 1 to 8 digits, got '%.*s%s'", QUOTE_MAX, s,
 				    ellipsis(s));
-	for (; *p; p++) {
-		int c = tolower((unsigned char)*p);
-		v = v << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-	}
+	for (; *p; p++)
+		v = v << 4 | (uint32_t)hp_hex_digit((unsigned char)*p);
 	*out = v;
 	return HP_OK;
 }
