@@ -65,7 +65,7 @@ SHARED_LIB := $(OUT)/libhashpivot.so.$(VERSION)
 BIN := $(OUT)/hashpivot
 
 .SECONDARY:
-.PHONY: all check test-unit test-cli install uninstall clean
+.PHONY: all check bench install uninstall clean
 all: $(BIN) $(STATIC_LIB) $(SHARED_LIB)
 
 $(OUT)/obj/src/%.o: src/%.c
@@ -104,6 +104,16 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 # the tree) and the CLI golden cases, with one summary line at the end.
 check: all $(TEST_BIN)
 	@sh tests/run.sh $(OUT)
+
+# Benchmarks (bench/README.md records their results): built -O2 like the library.
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(OUT)/bench/%)
+$(OUT)/bench/%: bench/%.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
+
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hashpivot \
