@@ -29,6 +29,21 @@ static const struct cli_command commands[] = {
 	 "  --json            machine-readable output\n"
 	 "  --data-dir DIR    where btc_difficulty_epochs.csv is (default: the\n"
 	 "                    shipped data; also $HASHPIVOT_DATA_DIR)\n"},
+	{"hashprice", cmd_hashprice, 0, "mining revenue per unit of hashrate per day",
+	 "usage: hashpivot hashprice --difficulty D | --bits B --height H --fees-btc F\n"
+	 "                           --price-usd P [--pool-fee-pct X] [--json]\n"
+	 "\n"
+	 "What one PH/s (or TH/s) earns per day: 86400 * (subsidy + fees) / work per\n"
+	 "block, less the pool fee, with the exact work 2^256/(target+1) of the\n"
+	 "difficulty or bits and the subsidy at height H.\n"
+	 "\n"
+	 "  --difficulty D    network difficulty (> 0)\n"
+	 "  --bits B          or the nBits of the epoch (hex)\n"
+	 "  --height H        block height, for the subsidy\n"
+	 "  --fees-btc F      average transaction fees per block, BTC\n"
+	 "  --price-usd P     BTC price in USD\n"
+	 "  --pool-fee-pct X  pool fee in percent (default 0; FPPS is about 2-2.5)\n"
+	 "  --json            machine-readable output\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
 	 "\n"
