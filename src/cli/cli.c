@@ -10,8 +10,73 @@
 #include "hashpivot/consensus.h"
 #include "hashpivot/parse.h"
 
-/* jansson prints reals with %.<n>g; 16 digits is what Bitcoin Core's RPC shows. */
-#define CLI_JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16))
+/*
+ * Reals are printed in the shortest of %.15g, %.16g, %.17g that reads back
+ * as the same double: exact (a parser gets the very double hashpivot
+ * computed) without the noise of a fixed 17 digits (87654.32, not
+ * 87654.320000000007). jansson's dumper has one fixed precision, so
+ * objects and arrays are walked here and jansson encodes the rest.
+ */
+static void format_real(double v, char buf[32])
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, 32, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (!strpbrk(buf, ".eE"))
+		strncat(buf, ".0", 31 - strlen(buf));
+}
+
+static void write_json(const json_t *v, int depth)
+{
+	const char *key;
+	json_t *item;
+	size_t i, n = 0;
+	char buf[32];
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (json_object_size(v) == 0) {
+			fputs("{}", stdout);
+			break;
+		}
+		fputs("{\n", stdout);
+		json_object_foreach((json_t *)v, key, item) {
+			json_t *ks = json_string(key);
+			char *enc = ks ? json_dumps(ks, JSON_ENCODE_ANY) : NULL;
+			printf("%*s%s: ", 2 * (depth + 1), "", enc ? enc : "\"\"");
+			free(enc);
+			json_decref(ks);
+			write_json(item, depth + 1);
+			fputs(++n < json_object_size(v) ? ",\n" : "\n", stdout);
+		}
+		printf("%*s}", 2 * depth, "");
+		break;
+	case JSON_ARRAY:
+		if (json_array_size(v) == 0) {
+			fputs("[]", stdout);
+			break;
+		}
+		fputs("[\n", stdout);
+		json_array_foreach((json_t *)v, i, item) {
+			printf("%*s", 2 * (depth + 1), "");
+			write_json(item, depth + 1);
+			fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", stdout);
+		}
+		printf("%*s]", 2 * depth, "");
+		break;
+	case JSON_REAL:
+		format_real(json_real_value(v), buf);
+		fputs(buf, stdout);
+		break;
+	default: {
+		char *enc = json_dumps(v, JSON_ENCODE_ANY);
+		fputs(enc ? enc : "null", stdout);
+		free(enc);
+	}
+	}
+}
 
 const char *cli_option_name(const struct option *opts, int code)
 {
@@ -108,9 +173,12 @@ static void print_value(const json_t *v)
 	case JSON_INTEGER:
 		printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
-	case JSON_REAL:
-		printf("%.16g", json_real_value(v));
+	case JSON_REAL: {
+		char buf[32];
+		format_real(json_real_value(v), buf);
+		fputs(buf, stdout);
 		break;
+	}
 	case JSON_TRUE:
 		fputs("true", stdout);
 		break;
@@ -120,12 +188,8 @@ static void print_value(const json_t *v)
 	case JSON_NULL:
 		fputs("-", stdout);
 		break;
-	default: {
-		char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(16));
-		if (s)
-			fputs(s, stdout);
-		free(s);
-	}
+	default:
+		write_json(v, 0);
 	}
 }
 
@@ -136,8 +200,8 @@ int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 		return 1;
 	}
 	if (ctx->json) {
-		if (json_dumpf(obj, stdout, CLI_JSON_FLAGS) == 0)
-			fputc('\n', stdout);
+		write_json(obj, 0);
+		fputc('\n', stdout);
 	} else {
 		const char *key;
 		json_t *v;
