@@ -51,18 +51,13 @@ static int64_t time_at(const struct hp_epochs *e, int64_t height, const struct h
 	}
 	if (!best)
 		best = &e->v[0];
-	if (best->has_start_time) {
+	if (best->has_start_time)
 		t = best->start_time;
-	} else {
-		int64_t dummy;
-		struct hp_error err;
-		char iso[32];
-		snprintf(iso, sizeof(iso), "%sT12:00:00Z", best->start_date);
-		if (hp_parse_time(iso, 0, INT64_MAX, &dummy, "start_date", &err) == HP_OK)
-			t = dummy;
-	}
+	else if (hp_parse_time(best->start_date, 0, INT64_MAX, &t, NULL, NULL) == HP_OK)
+		t += 12 * 3600; /* the loader checked the date; noon of that UTC day */
 	*basis = best;
-	return t + (height - best->start_height) * 600;
+	return t + (height - best->start_height) *
+			   hp_consensus_params(HP_NET_MAIN)->pow_target_spacing_s;
 }
 
 int cmd_network(int argc, char **argv, struct cli_ctx *ctx)
