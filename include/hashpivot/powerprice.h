@@ -1,0 +1,67 @@
+/*
+ * powerprice.h - hourly electricity price series and curtailment.
+ *
+ * A series is read from a CSV file with a header and two columns,
+ * `timestamp` (Unix seconds or ISO 8601 UTC, strictly increasing, one hour
+ * apart; gaps are an error naming the line) and `usd_per_mwh` (finite, may
+ * be negative: wholesale markets such as ERCOT clear below zero).
+ *
+ * Curtailment runs a machine in an hour only when what it earns in that
+ * hour beats what the hour's power costs plus the demand-response credit it
+ * forgoes, then, if a minimum uptime is asked for, adds back the least
+ * costly of the curtailed hours until the minimum is met. Only the
+ * minimum-uptime selection allocates (scratch, freed before returning).
+ * Equations: docs/model.md "Curtailment".
+ */
+#ifndef HASHPIVOT_POWERPRICE_H
+#define HASHPIVOT_POWERPRICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "error.h"
+
+struct hp_power_series {
+	int64_t *time;        /* Unix seconds of the start of each hour */
+	double *usd_per_mwh;  /* price of that hour */
+	size_t n;
+};
+
+/* Load path into out (overwritten). HP_EPARSE/HP_EIO with file:line messages. */
+HP_API enum hp_status hp_power_series_load(const char *path, struct hp_power_series *out,
+					   struct hp_error *err);
+HP_API void hp_power_series_release(struct hp_power_series *s);
+/* Mean price over the series, USD/MWh (0 for an empty series). */
+HP_API double hp_power_series_mean(const struct hp_power_series *s);
+
+struct hp_curtail_input {
+	double revenue_usd_per_hour; /* what the machine (or group) earns per running hour */
+	double load_mw;              /* facility draw while running (machine power x PUE) */
+	double dr_credit_usd_per_mwh; /* paid per MWh not drawn in a curtailed hour, >= 0 */
+	double min_uptime_pct;       /* [0, 100]; 0 = no constraint */
+};
+
+struct hp_curtail_result {
+	size_t hours;                   /* length of the series */
+	size_t hours_run;
+	double uptime_pct;              /* 100 * hours_run / hours */
+	double avg_price_paid_usd_per_mwh; /* mean over the hours run (0 if none) */
+	double revenue_usd;             /* earned in the hours run */
+	double power_cost_usd;          /* paid in the hours run */
+	double dr_credit_usd;           /* earned in the curtailed hours */
+	double profit_usd;              /* revenue - power cost + credit */
+	double revenue_lost_usd;        /* vs running every hour */
+	double power_saved_usd;         /* vs running every hour */
+	double flat_profit_usd;         /* profit running every hour, no credit */
+	double gain_usd;                /* profit_usd - flat_profit_usd (>= 0 without min uptime) */
+};
+
+/*
+ * Curtail over s. HP_EINVAL naming the field for a negative or non-finite
+ * input or an empty series; HP_ENOMEM if the scratch cannot be had.
+ */
+HP_API enum hp_status hp_curtail(const struct hp_power_series *s,
+				 const struct hp_curtail_input *in,
+				 struct hp_curtail_result *out, struct hp_error *err);
+
+#endif

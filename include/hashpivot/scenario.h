@@ -1,0 +1,99 @@
+/*
+ * scenario.h - the scenario file: one JSON document describing a mining
+ * company (its sites, fleets and costs) and the network it mines on.
+ * Schema and examples: docs/scenario.md, examples/*.json.
+ *
+ * Parsing is strict: an unknown key, a wrong type, a missing required
+ * field, a negative or impossible value, an unknown machine or a site whose
+ * machines draw more than its grid connection is HP_EINVAL with the JSON
+ * path of the field and the offending value, e.g.
+ *   "sites[1].power_price_usd_per_kwh: must be >= 0, got -0.05"
+ * Malformed JSON is HP_EPARSE with jansson's line and column. Nothing is
+ * kept from a failed load. Later modules (pivot, treasury, simulate) add
+ * their own top-level sections; this loader knows the ones of the mining
+ * model and rejects every other key.
+ */
+#ifndef HASHPIVOT_SCENARIO_H
+#define HASHPIVOT_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "error.h"
+#include "machines.h"
+#include "powerprice.h"
+
+/* The network state the fleet mines at ("network" section). */
+struct hp_scenario_network {
+	bool has_bits;             /* bits given (else difficulty) */
+	uint32_t bits;
+	double difficulty;         /* > 0; from bits when has_bits */
+	int64_t height;            /* for the subsidy */
+	double fees_btc_per_block; /* >= 0 */
+	double price_usd;          /* > 0 */
+};
+
+/* One line of a site's fleet ("sites[i].fleet[j]"). */
+struct hp_fleet_entry {
+	struct hp_machine machine;  /* resolved from the catalog by "machine" */
+	int64_t count;              /* >= 1 */
+	double uptime_pct;          /* availability, (0, 100]; default 100 */
+	double unit_cost_usd;       /* purchase price per unit; 0 = none */
+	double depreciation_months; /* straight-line life, > 0; default 36 */
+	bool has_in_service;
+	int64_t in_service;         /* Unix time it was put in service */
+};
+
+struct hp_site {
+	char name[64];
+	double grid_mw;                 /* connection capacity, > 0 */
+	double power_price_usd_per_kwh; /* flat price, >= 0 (ignored with a file) */
+	char *power_price_file;         /* hourly CSV, resolved against the scenario's
+					   directory; NULL when not given */
+	struct hp_power_series prices;  /* loaded when power_price_file is set */
+	double pue;                     /* facility overhead, >= 1; default 1 */
+	double hosting_usd_per_kwh;     /* hosting fee per kWh drawn, >= 0 */
+	double opex_usd_per_year;       /* site cash opex (staff, maintenance), >= 0 */
+	bool curtail;                   /* run only profitable hours; default true
+					   with an hourly file, false otherwise */
+	double dr_credit_usd_per_mwh;   /* demand-response credit, >= 0 */
+	double min_uptime_pct;          /* [0, 100] */
+	struct hp_fleet_entry *fleet;
+	size_t nfleet;                  /* >= 1 */
+};
+
+/* Company-level costs ("company" section). */
+struct hp_company {
+	double pool_fee_pct;                   /* [0, 100) */
+	double sga_usd_per_year;               /* cash SG&A */
+	double interest_usd_per_year;          /* cash interest */
+	double sbc_usd_per_year;               /* stock-based compensation (non-cash) */
+	double other_depreciation_usd_per_year; /* buildings, infrastructure (non-cash) */
+};
+
+struct hp_scenario {
+	char name[128];
+	bool has_as_of;
+	int64_t as_of;               /* Unix time the snapshot is taken (depreciation) */
+	struct hp_scenario_network network;
+	struct hp_catalog catalog;   /* shipped catalog + the scenario's "machines" */
+	struct hp_site *sites;
+	size_t nsites;               /* >= 1 */
+	struct hp_company company;
+};
+
+/*
+ * Parse a scenario from memory. base_dir resolves relative file names in it
+ * (NULL: the current directory); shipped is the catalog machine names are
+ * looked up in (copied, then extended by the scenario's own "machines").
+ */
+HP_API enum hp_status hp_scenario_parse(const char *text, size_t len, const char *base_dir,
+					const struct hp_catalog *shipped, struct hp_scenario *out,
+					struct hp_error *err);
+/* Read and parse the file at path (base_dir = its directory). */
+HP_API enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
+				       struct hp_scenario *out, struct hp_error *err);
+HP_API void hp_scenario_release(struct hp_scenario *s);
+
+#endif
