@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -193,6 +194,96 @@ static void print_value(const json_t *v)
 	}
 }
 
+/* An array of objects: printed as a table in human output. */
+static bool is_table(const json_t *v)
+{
+	return json_is_array(v) && json_array_size(v) > 0 &&
+	       json_is_object(json_array_get(v, 0));
+}
+
+/*
+ * One table cell: reals with 7 significant digits (a table is read by eye;
+ * --json carries every digit), nested values as compact JSON.
+ */
+static void format_cell(const json_t *v, char *buf, size_t cap)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		snprintf(buf, cap, "%s", json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		snprintf(buf, cap, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		snprintf(buf, cap, "%.7g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		snprintf(buf, cap, "true");
+		break;
+	case JSON_FALSE:
+		snprintf(buf, cap, "false");
+		break;
+	case JSON_NULL:
+		snprintf(buf, cap, "-");
+		break;
+	default:
+		snprintf(buf, cap, "...");
+	}
+}
+
+/*
+ * Rows of objects as aligned columns: the first row's keys are the header;
+ * numbers are right-aligned, text left-aligned.
+ */
+static void print_table(const json_t *rows)
+{
+	const json_t *first = json_array_get(rows, 0);
+	size_t ncol = json_object_size(first), row, c;
+	size_t *width = calloc(ncol ? ncol : 1, sizeof(*width));
+	const char *key;
+	json_t *v;
+	char cell[128];
+
+	if (!width)
+		return;
+	c = 0;
+	json_object_foreach((json_t *)first, key, v) {
+		width[c++] = strlen(key);
+	}
+	for (row = 0; row < json_array_size(rows); row++) {
+		c = 0;
+		json_object_foreach((json_t *)first, key, v) {
+			format_cell(json_object_get(json_array_get(rows, row), key), cell,
+				    sizeof(cell));
+			if (strlen(cell) > width[c])
+				width[c] = strlen(cell);
+			c++;
+		}
+	}
+	c = 0;
+	json_object_foreach((json_t *)first, key, v) {
+		bool num = json_is_number(v);
+		int w = num ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
+		printf("%s%*s", c ? "  " : "", w, key);
+		c++;
+	}
+	fputc('\n', stdout);
+	for (row = 0; row < json_array_size(rows); row++) {
+		const json_t *r = json_array_get(rows, row);
+		c = 0;
+		json_object_foreach((json_t *)first, key, v) {
+			const json_t *x = json_object_get(r, key);
+			bool num = json_is_number(x) || (json_is_null(x) && json_is_number(v));
+			int w = num ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
+			format_cell(x, cell, sizeof(cell));
+			printf("%s%*s", c ? "  " : "", w, cell);
+			c++;
+		}
+		fputc('\n', stdout);
+	}
+	free(width);
+}
+
 int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 {
 	if (!obj) {
@@ -207,13 +298,22 @@ int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 		json_t *v;
 		size_t width = 0;
 		json_object_foreach(obj, key, v) {
-			if (strlen(key) > width)
+			if (!is_table(v) && strlen(key) > width)
 				width = strlen(key);
 		}
 		json_object_foreach(obj, key, v) {
+			if (is_table(v))
+				continue;
 			printf("%-*s  ", (int)width, key);
 			print_value(v);
 			fputc('\n', stdout);
+		}
+		json_object_foreach(obj, key, v) {
+			if (is_table(v)) {
+				if (width)
+					fputc('\n', stdout);
+				print_table(v);
+			}
 		}
 	}
 	json_decref(obj);

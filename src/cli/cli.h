@@ -74,7 +74,8 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Write obj to stdout as JSON (--json) or as an aligned key/value table,
+ * Write obj to stdout as JSON (--json) or as an aligned key/value table
+ * (members that are arrays of objects print after it as column tables),
  * free it, and return the exit code: 0, or 1 if stdout could not be
  * written (or obj is NULL: out of memory).
  */
