@@ -1,5 +1,6 @@
 /*
- * mining.h - mining revenue per unit of hashrate (hashprice).
+ * mining.h - mining revenue per unit of hashrate (hashprice), one machine's
+ * daily economics and break-even points, and the payback of buying one.
  *
  * Invariants: inputs are plain values with units in their names; the work
  * per block is the exact 256-bit 2^256/(target+1) from the consensus module,
@@ -10,9 +11,11 @@
 #ifndef HASHPIVOT_MINING_H
 #define HASHPIVOT_MINING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "common.h"
 #include "error.h"
+#include "machines.h"
 #include "u256.h"
 
 struct hp_hashprice_input {
@@ -42,5 +45,84 @@ struct hp_hashprice {
  */
 HP_API enum hp_status hp_mining_hashprice(const struct hp_hashprice_input *in,
 					  struct hp_hashprice *out, struct hp_error *err);
+
+/* How a machine is run and what it pays besides its own power. */
+struct hp_machine_ops {
+	double power_price_usd_per_kwh; /* energy price, >= 0 */
+	double pue;                     /* facility kWh per machine kWh, [1, 3] */
+	double uptime_pct;              /* share of the day it hashes, (0, 100] */
+	double hosting_usd_per_kwh;     /* hosting fee per kWh drawn, >= 0 */
+	double hosting_usd_per_month;   /* fixed fee per unit per month, >= 0 */
+};
+
+/* One machine's day at a network state (struct hp_hashprice). */
+struct hp_machine_econ {
+	double hashrate_ths;          /* effective: nameplate x uptime */
+	double btc_per_day;           /* after the pool fee */
+	double revenue_usd_day;
+	double energy_kwh_day;        /* at the facility meter: power x PUE x uptime */
+	double power_cost_usd_day;    /* energy x power price */
+	double hosting_usd_day;       /* energy x hosting per kWh + fixed fee */
+	double profit_usd_day;        /* revenue - power - hosting */
+	double margin_pct;            /* 100 x profit / revenue; NaN with no revenue */
+	double revenue_usd_per_kwh;   /* revenue / energy */
+	double cost_usd_per_btc;      /* (power + hosting) / BTC mined */
+	double shutdown_price_usd;    /* BTC price where revenue = per-kWh costs */
+	double breakeven_price_usd;   /* BTC price where revenue = all its costs */
+	double breakeven_power_usd_per_kwh; /* power price where revenue = per-kWh costs */
+	double breakeven_hashprice_usd_per_ph_day; /* hashprice where revenue = per-kWh costs */
+};
+
+/*
+ * The economics of machine m at hashprice hp (computed at price_usd, after
+ * the pool fee), run as ops. Uptime scales revenue and energy alike, so the
+ * shutdown price and the break-even power price do not depend on it; the
+ * pool fee is inside hp and applied nowhere else. HP_EINVAL naming the
+ * field for out-of-range ops. Equations: docs/model.md "Machine economics".
+ */
+HP_API enum hp_status hp_mining_machine(const struct hp_machine *m, const struct hp_hashprice *hp,
+					double price_usd, const struct hp_machine_ops *ops,
+					struct hp_machine_econ *out, struct hp_error *err);
+
+/* Buying a machine: the horizon and the paths of difficulty and price. */
+struct hp_payback_input {
+	double machine_price_usd;               /* > 0 */
+	int64_t months;                         /* horizon, 1..600 */
+	double difficulty_growth_pct_per_month; /* > -100; applied at each retarget */
+	double price_growth_pct_per_month;      /* > -100; compounded daily */
+	bool run_when_unprofitable;             /* false: off on days that lose money
+						   on per-kWh costs (the fixed fee is
+						   paid either way) */
+};
+
+struct hp_payback {
+	int64_t days;            /* horizon in days: round(months x 30.436875) */
+	bool paid_back;
+	double payback_days;     /* interpolated inside the day; NaN if not paid back */
+	double payback_months;   /* payback_days / 30.436875 */
+	double btc_mined;
+	double revenue_usd;
+	double cost_usd;         /* power and hosting over the horizon */
+	double profit_usd;       /* revenue - cost, before the purchase */
+	double roi_pct;          /* 100 x (profit - price) / price */
+	int64_t days_off;        /* days switched off as unprofitable */
+	int64_t end_height;      /* first height after the horizon */
+	int64_t halvings;        /* halvings inside the horizon */
+	double end_difficulty_factor; /* difficulty at the end / at the start */
+};
+
+/*
+ * Day-by-day payback of machine m bought at pin->machine_price_usd, mining
+ * from height `height` at 144 blocks a day. Each block pays its own subsidy
+ * (the halving lands on its exact height) plus in->fees_btc_per_block, and
+ * its work is in->work_per_block grown by the monthly difficulty growth
+ * compounded to each 2016-block retarget crossed. HP_EINVAL naming the
+ * field for bad inputs. Equations: docs/model.md "Payback".
+ */
+HP_API enum hp_status hp_mining_payback(const struct hp_machine *m,
+					const struct hp_hashprice_input *in, int64_t height,
+					const struct hp_machine_ops *ops,
+					const struct hp_payback_input *pin, struct hp_payback *out,
+					struct hp_error *err);
 
 #endif

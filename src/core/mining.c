@@ -1,5 +1,5 @@
 /*
- * mining.c - hashprice and (later) machine and fleet economics.
+ * mining.c - hashprice, one machine's economics and the payback of buying it.
  */
 #include <math.h>
 #include <string.h>
@@ -10,6 +10,8 @@
 #define SECONDS_PER_DAY 86400.0
 #define HASHES_PER_PH 1e15
 #define HASHES_PER_TH 1e12
+#define DAYS_PER_MONTH 30.436875 /* 365.2425 / 12 */
+#define BLOCKS_PER_DAY 144
 
 /*
  * Method: a miner with hashrate h (H/s) finds on average h * 86400 / W
@@ -55,5 +57,195 @@ enum hp_status hp_mining_hashprice(const struct hp_hashprice_input *in, struct h
 	out->network_hashrate_ehs = work / 600.0 / 1e18;
 	out->network_revenue_btc_day = SECONDS_PER_DAY / 600.0 * reward;
 	out->network_revenue_usd_day = out->network_revenue_btc_day * in->price_usd;
+	return HP_OK;
+}
+
+static enum hp_status check_range(double v, double lo, double hi, bool lo_open, const char *field,
+				  struct hp_error *err)
+{
+	if (!isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
+		return hp_error_set(err, HP_EINVAL, field, "must be %s %g and <= %g, got %g",
+				    lo_open ? ">" : ">=", lo, hi, v);
+	return HP_OK;
+}
+
+static enum hp_status check_ops(const struct hp_machine *m, const struct hp_machine_ops *ops,
+				struct hp_error *err)
+{
+	if (!(m->hashrate_ths > 0) || !isfinite(m->hashrate_ths))
+		return hp_error_set(err, HP_EINVAL, "hashrate_ths", "must be > 0, got %g",
+				    m->hashrate_ths);
+	if (!(m->power_w > 0) || !isfinite(m->power_w))
+		return hp_error_set(err, HP_EINVAL, "power_w", "must be > 0, got %g", m->power_w);
+	if (check_range(ops->power_price_usd_per_kwh, 0, 1e3, false, "--power-price-usd-per-kwh",
+			err) ||
+	    check_range(ops->pue, 1, 3, false, "--pue", err) ||
+	    check_range(ops->uptime_pct, 0, 100, true, "--uptime-pct", err) ||
+	    check_range(ops->hosting_usd_per_kwh, 0, 1e3, false, "--hosting-usd-per-kwh", err) ||
+	    check_range(ops->hosting_usd_per_month, 0, 1e9, false, "--hosting-usd-per-month", err))
+		return err ? err->status : HP_EINVAL;
+	return HP_OK;
+}
+
+/*
+ * Method: with u the uptime share and e the facility energy per day
+ * (power_w / 1000 * 24 * PUE * u kWh), the machine mines
+ * b = btc_per_th_day * hashrate_ths * u a day (pool fee inside the
+ * hashprice) and pays v = e * (power price + hosting per kWh) plus the
+ * fixed fee per month / 30.436875. Break-even points set revenue equal to
+ * the per-kWh costs v (what switching off saves):
+ *   shutdown price  = v / b,   break-even power = revenue / e - hosting/kWh,
+ *   break-even hashprice (USD per PH/s-day) = v / (hashrate in PH/s x u);
+ * the break-even price also covers the fixed fee: (v + fixed) / b.
+ * u cancels in all of them. With no BTC mined (price or reward zero) the
+ * prices are +infinity (no price is enough), reported as null.
+ * Source: docs/model.md "Machine economics".
+ */
+enum hp_status hp_mining_machine(const struct hp_machine *m, const struct hp_hashprice *hp,
+				 double price_usd, const struct hp_machine_ops *ops,
+				 struct hp_machine_econ *out, struct hp_error *err)
+{
+	enum hp_status st = check_ops(m, ops, err);
+
+	if (st)
+		return st;
+	if (!isfinite(price_usd) || price_usd < 0)
+		return hp_error_set(err, HP_EINVAL, "--price-usd",
+				    "must be a finite number >= 0, got %g", price_usd);
+
+	double u = ops->uptime_pct / 100;
+	double per_kwh = ops->power_price_usd_per_kwh + ops->hosting_usd_per_kwh;
+	double fixed = ops->hosting_usd_per_month / DAYS_PER_MONTH;
+
+	memset(out, 0, sizeof(*out));
+	out->hashrate_ths = m->hashrate_ths * u;
+	out->btc_per_day = hp->btc_per_ph_day / 1000 * out->hashrate_ths;
+	out->revenue_usd_day = out->btc_per_day * price_usd;
+	out->energy_kwh_day = m->power_w / 1000 * 24 * ops->pue * u;
+	out->power_cost_usd_day = out->energy_kwh_day * ops->power_price_usd_per_kwh;
+	out->hosting_usd_day = out->energy_kwh_day * ops->hosting_usd_per_kwh + fixed;
+	out->profit_usd_day = out->revenue_usd_day - out->power_cost_usd_day - out->hosting_usd_day;
+	out->margin_pct = out->revenue_usd_day > 0
+				  ? 100 * out->profit_usd_day / out->revenue_usd_day
+				  : NAN;
+	out->revenue_usd_per_kwh = out->revenue_usd_day / out->energy_kwh_day;
+	double variable = out->energy_kwh_day * per_kwh;
+	out->cost_usd_per_btc = out->btc_per_day > 0
+					? (out->power_cost_usd_day + out->hosting_usd_day) /
+						  out->btc_per_day
+					: INFINITY;
+	out->shutdown_price_usd = out->btc_per_day > 0 ? variable / out->btc_per_day : INFINITY;
+	out->breakeven_price_usd =
+		out->btc_per_day > 0 ? (variable + fixed) / out->btc_per_day : INFINITY;
+	out->breakeven_power_usd_per_kwh =
+		out->revenue_usd_day / out->energy_kwh_day - ops->hosting_usd_per_kwh;
+	out->breakeven_hashprice_usd_per_ph_day = variable / (out->hashrate_ths / 1000);
+	return HP_OK;
+}
+
+/*
+ * Method: day d mines blocks height + 144 d .. + 143. The blocks are cut
+ * into runs at retarget boundaries (multiples of 2016) and halvings; a run
+ * of n blocks in retarget k (counted from the start) with subsidy s pays
+ * the machine n * H * 600 * (s + fees) * (1 - pool fee) / (W * g^k) BTC,
+ * H its effective hashes per second, W the work per block at the start and
+ * g = (1 + monthly growth)^(14 / 30.436875) the growth per two-week
+ * retarget. The price on day d is P * (1 + monthly growth)^(d / 30.436875).
+ * Each day costs the per-kWh costs v (unless switched off as unprofitable)
+ * plus the fixed fee; the payback day is interpolated linearly inside the
+ * day where the running profit reaches the purchase price.
+ * Source: docs/model.md "Payback".
+ */
+enum hp_status hp_mining_payback(const struct hp_machine *m, const struct hp_hashprice_input *in,
+				 int64_t height, const struct hp_machine_ops *ops,
+				 const struct hp_payback_input *pin, struct hp_payback *out,
+				 struct hp_error *err)
+{
+	const struct hp_chain_params *p = hp_consensus_params(HP_NET_MAIN);
+	struct hp_hashprice hp;
+	struct hp_machine_econ e;
+	enum hp_status st;
+
+	if ((st = hp_mining_hashprice(in, &hp, err)) ||
+	    (st = hp_mining_machine(m, &hp, in->price_usd, ops, &e, err)))
+		return st;
+	if (height < 0 || height > INT32_MAX)
+		return hp_error_set(err, HP_EINVAL, "--height", "must be >= 0, got %lld",
+				    (long long)height);
+	if (check_range(pin->machine_price_usd, 0, 1e9, true, "--machine-price-usd", err) ||
+	    check_range(pin->difficulty_growth_pct_per_month, -100, 1e3, true,
+			"--difficulty-growth-pct-per-month", err) ||
+	    check_range(pin->price_growth_pct_per_month, -100, 1e3, true,
+			"--price-growth-pct-per-month", err))
+		return err ? err->status : HP_EINVAL;
+	if (pin->months < 1 || pin->months > 600)
+		return hp_error_set(err, HP_EINVAL, "--months", "must be 1 to 600, got %lld",
+				    (long long)pin->months);
+
+	double work = hp_u256_to_double(in->work_per_block);
+	double hashes_per_block = e.hashrate_ths * HASHES_PER_TH * 600.0; /* per 600 s */
+	double keep = 1 - in->pool_fee_pct / 100;
+	double fees = in->fees_btc_per_block;
+	double g_epoch = pow(1 + pin->difficulty_growth_pct_per_month / 100,
+			     (double)HP_RETARGET_INTERVAL * 600.0 / SECONDS_PER_DAY / DAYS_PER_MONTH);
+	double g_price = 1 + pin->price_growth_pct_per_month / 100;
+	double variable = e.energy_kwh_day *
+			  (ops->power_price_usd_per_kwh + ops->hosting_usd_per_kwh);
+	double fixed = ops->hosting_usd_per_month / DAYS_PER_MONTH;
+	int64_t first_epoch = height / HP_RETARGET_INTERVAL, cur_epoch = first_epoch;
+	double factor = 1, cum = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->days = (int64_t)llround((double)pin->months * DAYS_PER_MONTH);
+	out->payback_days = NAN;
+	out->payback_months = NAN;
+	for (int64_t d = 0; d < out->days; d++) {
+		int64_t h = height + d * BLOCKS_PER_DAY, end = h + BLOCKS_PER_DAY;
+		double btc = 0;
+		while (h < end) {
+			int64_t epoch = h / HP_RETARGET_INTERVAL;
+			int64_t stop = (epoch + 1) * HP_RETARGET_INTERVAL;
+			int64_t halving = hp_consensus_next_halving_height(p, h);
+			if (halving < stop)
+				stop = halving;
+			if (end < stop)
+				stop = end;
+			if (epoch != cur_epoch) {
+				cur_epoch = epoch;
+				factor = pow(g_epoch, (double)(epoch - first_epoch));
+			}
+			double reward = (double)hp_consensus_subsidy_sats(p, h) / (double)HP_COIN_SATS +
+					fees;
+			btc += (double)(stop - h) * hashes_per_block * reward * keep / (work * factor);
+			h = stop;
+		}
+		double price = pin->price_growth_pct_per_month == 0
+				       ? in->price_usd
+				       : in->price_usd * pow(g_price, (double)d / DAYS_PER_MONTH);
+		double revenue = btc * price, cost = variable;
+		if (!pin->run_when_unprofitable && revenue < variable) {
+			revenue = 0;
+			btc = 0;
+			cost = 0;
+			out->days_off++;
+		}
+		cost += fixed;
+		double before = cum;
+		cum += revenue - cost;
+		out->btc_mined += btc;
+		out->revenue_usd += revenue;
+		out->cost_usd += cost;
+		if (!out->paid_back && cum >= pin->machine_price_usd) {
+			out->paid_back = true;
+			out->payback_days = (double)d + (pin->machine_price_usd - before) / (cum - before);
+			out->payback_months = out->payback_days / DAYS_PER_MONTH;
+		}
+	}
+	out->profit_usd = out->revenue_usd - out->cost_usd;
+	out->roi_pct = 100 * (out->profit_usd - pin->machine_price_usd) / pin->machine_price_usd;
+	out->end_height = height + out->days * BLOCKS_PER_DAY;
+	out->halvings = hp_consensus_halving_epoch(p, out->end_height - 1) -
+			hp_consensus_halving_epoch(p, height);
+	out->end_difficulty_factor = factor;
 	return HP_OK;
 }
