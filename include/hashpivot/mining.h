@@ -125,4 +125,42 @@ HP_API enum hp_status hp_mining_payback(const struct hp_machine *m,
 					const struct hp_payback_input *pin, struct hp_payback *out,
 					struct hp_error *err);
 
+/* One class of machines in the network's fleet: its efficiency and weight. */
+struct hp_mix_item {
+	double efficiency_j_per_th; /* > 0 */
+	double share;               /* >= 0; shares are normalised over profitable items */
+};
+
+struct hp_netpower_input {
+	double network_hashrate_ths;     /* > 0 */
+	double usd_per_th_day;           /* revenue per TH/s per day, >= 0 */
+	double power_price_usd_per_kwh;  /* > 0 */
+	const struct hp_mix_item *mix;   /* the network's candidate machines */
+	size_t nmix;                     /* >= 1 */
+	double pue_lower, pue_best, pue_upper; /* [1, 3]; Cambridge: 1.01, 1.10, 1.20 */
+};
+
+struct hp_netpower {
+	double threshold_j_per_th;   /* least efficient machine that still pays its power */
+	size_t considered, profitable;
+	bool none_profitable;        /* bounds then use the most efficient machine */
+	double min_j_per_th;         /* most efficient machine */
+	double max_profitable_j_per_th;
+	double best_j_per_th;        /* share-weighted mean of the profitable machines */
+	double lower_gw, best_gw, upper_gw;
+	double lower_twh_year, best_twh_year, upper_twh_year;
+};
+
+/*
+ * The network's power draw in the manner of the Cambridge Bitcoin
+ * Electricity Consumption Index: a machine pays when its efficiency is at
+ * most the threshold usd_per_th_day * 1000 / (24 * price * PUE_best);
+ * lower bound = all hashrate on the most efficient machine (PUE lower),
+ * upper bound = on the least efficient profitable one (PUE upper), best
+ * guess = on the share-weighted mean of the profitable ones (PUE best).
+ * Energy a year = power x 8765.82 h. Equations: docs/model.md "Network power".
+ */
+HP_API enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
+					      struct hp_netpower *out, struct hp_error *err);
+
 #endif

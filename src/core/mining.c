@@ -249,3 +249,64 @@ enum hp_status hp_mining_payback(const struct hp_machine *m, const struct hp_has
 	out->end_difficulty_factor = factor;
 	return HP_OK;
 }
+
+/*
+ * Method: see mining.h; Cambridge's CBECI methodology (lower bound: the
+ * most efficient hardware available; upper bound: the least efficient
+ * still profitable; estimate: the average of the profitable ones, with
+ * PUEs 1.01 / 1.20 / 1.10). Hours a year 365.2425 x 24 = 8765.82.
+ */
+enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
+				       struct hp_netpower *out, struct hp_error *err)
+{
+	if (!(in->network_hashrate_ths > 0) || !isfinite(in->network_hashrate_ths))
+		return hp_error_set(err, HP_EINVAL, "network_hashrate_ths", "must be > 0, got %g",
+				    in->network_hashrate_ths);
+	if (check_range(in->usd_per_th_day, 0, 1e9, false, "usd_per_th_day", err) ||
+	    check_range(in->power_price_usd_per_kwh, 0, 1e3, true, "--power-price-usd-per-kwh",
+			err) ||
+	    check_range(in->pue_lower, 1, 3, false, "--pue-lower", err) ||
+	    check_range(in->pue_best, 1, 3, false, "--pue-best", err) ||
+	    check_range(in->pue_upper, 1, 3, false, "--pue-upper", err))
+		return err ? err->status : HP_EINVAL;
+	if (in->nmix == 0)
+		return hp_error_set(err, HP_EINVAL, "mix", "no machines to consider");
+
+	double threshold =
+		in->usd_per_th_day * 1000 / (24 * in->power_price_usd_per_kwh * in->pue_best);
+	double emin = INFINITY, emax = 0, wsum = 0, esum = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->considered = in->nmix;
+	for (size_t i = 0; i < in->nmix; i++) {
+		double e = in->mix[i].efficiency_j_per_th, w = in->mix[i].share;
+		if (!(e > 0) || !isfinite(e))
+			return hp_error_set(err, HP_EINVAL, "efficiency_j_per_th",
+					    "must be > 0, got %g", e);
+		if (!(w >= 0) || !isfinite(w))
+			return hp_error_set(err, HP_EINVAL, "share", "must be >= 0, got %g", w);
+		if (e < emin)
+			emin = e;
+		if (e <= threshold && w > 0) {
+			out->profitable++;
+			if (e > emax)
+				emax = e;
+			wsum += w;
+			esum += w * e;
+		}
+	}
+	out->threshold_j_per_th = threshold;
+	out->min_j_per_th = emin;
+	out->none_profitable = out->profitable == 0;
+	out->max_profitable_j_per_th = out->none_profitable ? emin : emax;
+	out->best_j_per_th = out->none_profitable ? emin : esum / wsum;
+
+	double h = in->network_hashrate_ths;
+	out->lower_gw = h * emin * in->pue_lower / 1e9;
+	out->best_gw = h * out->best_j_per_th * in->pue_best / 1e9;
+	out->upper_gw = h * out->max_profitable_j_per_th * in->pue_upper / 1e9;
+	out->lower_twh_year = out->lower_gw * 8765.82 / 1000;
+	out->best_twh_year = out->best_gw * 8765.82 / 1000;
+	out->upper_twh_year = out->upper_gw * 8765.82 / 1000;
+	return HP_OK;
+}

@@ -334,6 +334,46 @@ static void test_machine_bad_inputs(void **state)
 	assert_true(isinf(e.shutdown_price_usd));
 }
 
+/*
+ * Network power, by hand: 1 ZH/s = 1e9 TH/s, revenue 0.045 USD per TH/s-day,
+ * 0.06 USD/kWh, PUE 1.01 / 1.10 / 1.20, machines of 15, 20 and 30 J/TH:
+ *   threshold = 0.045 * 1000 / (24 * 0.06 * 1.1) = 28.409... J/TH -> 15, 20 pay
+ *   lower = 1e9 * 15 * 1.01 W = 15.15 GW; best = 17.5 * 1.1 = 19.25 GW;
+ *   upper = 20 * 1.2 = 24 GW; TWh a year = GW * 8765.82 / 1000.
+ * Shares 3:1 move the best guess to (3 * 15 + 20) / 4 = 16.25 J/TH.
+ */
+static void test_network_power(void **state)
+{
+	struct hp_mix_item mix[] = {{20, 1}, {30, 1}, {15, 1}};
+	struct hp_netpower_input in = {1e9, 0.045, 0.06, mix, 3, 1.01, 1.10, 1.20};
+	struct hp_netpower out;
+	struct hp_error err;
+
+	(void)state;
+	assert_int_equal(hp_mining_network_power(&in, &out, NULL), HP_OK);
+	assert_double_rel(out.threshold_j_per_th, 45 / 1.584, 1e-15);
+	assert_int_equal(out.considered, 3);
+	assert_int_equal(out.profitable, 2);
+	assert_false(out.none_profitable);
+	assert_double_rel(out.lower_gw, 15.15, 1e-15);
+	assert_double_rel(out.best_gw, 19.25, 1e-15);
+	assert_double_rel(out.upper_gw, 24, 1e-15);
+	assert_double_rel(out.lower_twh_year, 132.802173, 1e-14);
+	assert_double_rel(out.best_twh_year, 168.742035, 1e-14);
+	assert_double_rel(out.upper_twh_year, 210.37968, 1e-14);
+	mix[2].share = 3;
+	assert_int_equal(hp_mining_network_power(&in, &out, NULL), HP_OK);
+	assert_double_rel(out.best_j_per_th, 16.25, 1e-15);
+	/* at 0.5 USD/kWh nothing pays: bounds fall back to the best machine */
+	in.power_price_usd_per_kwh = 0.5;
+	assert_int_equal(hp_mining_network_power(&in, &out, NULL), HP_OK);
+	assert_true(out.none_profitable);
+	assert_double_rel(out.upper_gw, 15 * 1.2, 1e-15);
+	in.power_price_usd_per_kwh = 0;
+	assert_int_equal(hp_mining_network_power(&in, &out, &err), HP_EINVAL);
+	assert_string_equal(err.message, "--power-price-usd-per-kwh: must be > 0 and <= 1000, got 0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_payback_across_halving),
 		cmocka_unit_test(test_payback_difficulty_growth),
 		cmocka_unit_test(test_machine_bad_inputs),
+		cmocka_unit_test(test_network_power),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
