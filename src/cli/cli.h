@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "hashpivot/error.h"
+#include "hashpivot/mining.h"
 
 #define CLI_NEEDS_DATA 1u
 
@@ -54,6 +55,45 @@ enum { CLI_OPT_JSON = 256, CLI_OPT_DATA_DIR, CLI_OPT_FIRST_FREE = 300 };
 	{"json", no_argument, NULL, CLI_OPT_JSON},                 \
 	{"help", no_argument, NULL, 'h'},                          \
 	{"data-dir", required_argument, NULL, CLI_OPT_DATA_DIR}
+
+/*
+ * The network inputs of every calculator command. Put CLI_NET_OPTIONS in
+ * the command's option table, hand each option to cli_net_option() (true
+ * when it was one of them), then call cli_net_finish(): it checks that
+ * exactly one of --difficulty/--bits and all of --height, --fees-btc and
+ * --price-usd were given, parses them and computes the hashprice.
+ */
+enum {
+	CLI_OPT_NET_DIFFICULTY = 270,
+	CLI_OPT_NET_BITS,
+	CLI_OPT_NET_HEIGHT,
+	CLI_OPT_NET_FEES,
+	CLI_OPT_NET_PRICE,
+	CLI_OPT_NET_POOL_FEE
+};
+#define CLI_NET_OPTIONS                                                   \
+	{"difficulty", required_argument, NULL, CLI_OPT_NET_DIFFICULTY},  \
+	{"bits", required_argument, NULL, CLI_OPT_NET_BITS},              \
+	{"height", required_argument, NULL, CLI_OPT_NET_HEIGHT},          \
+	{"fees-btc", required_argument, NULL, CLI_OPT_NET_FEES},          \
+	{"price-usd", required_argument, NULL, CLI_OPT_NET_PRICE},        \
+	{"pool-fee-pct", required_argument, NULL, CLI_OPT_NET_POOL_FEE}
+
+struct cli_net {
+	const char *arg[6];            /* as given, in the order of the enum */
+	struct hp_hashprice_input in;  /* work, subsidy, fees, price, pool fee */
+	struct hp_hashprice hp;        /* the hashprice they give */
+	int64_t height;
+	bool has_bits;
+	uint32_t bits;
+	double difficulty;
+};
+
+bool cli_net_option(struct cli_net *n, int code, const char *arg);
+/* 0, or the exit code after printing the error. */
+int cli_net_finish(const struct cli_ctx *ctx, struct cli_net *n);
+/* The inputs, echoed under their usual keys (difficulty, bits, height, ...). */
+void cli_net_echo(json_t *o, const struct cli_net *n);
 
 #define CLI_DONE (-1) /* no more options */
 #define CLI_EXIT (-2) /* stop now and return ctx->exit_code */
