@@ -140,5 +140,7 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_network(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_hashprice(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_energy(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif
