@@ -93,6 +93,23 @@ static const struct cli_command commands[] = {
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
 	 "  --pue-lower X, --pue-best X, --pue-upper X  (default 1.01, 1.10, 1.20)\n"
 	 "  --json                   machine-readable output\n"},
+	{"fleet", cmd_fleet, CLI_NEEDS_DATA,
+	 "a company's fleet: per-site P&L, cost per BTC, break-even prices",
+	 "usage: hashpivot fleet --scenario FILE [--catalog FILE] [--add-machine SPEC]\n"
+	 "                       [--json]\n"
+	 "\n"
+	 "The sites and fleets of a scenario file (docs/scenario.md) at its network\n"
+	 "state: per site and in total hashrate, power, BTC a day, revenue, costs and\n"
+	 "margin; the cost of producing one BTC as marginal (electricity and hosting,\n"
+	 "net of demand-response credits), cash (+ site opex, SG&A, interest) and\n"
+	 "all-in (+ depreciation, stock-based compensation); and the break-even\n"
+	 "hashprice and BTC price of each. Sites with an hourly power price file run\n"
+	 "each machine only in the hours it pays.\n"
+	 "\n"
+	 "  --scenario FILE          the scenario (JSON)\n"
+	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
+	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
+	 "  --json                   machine-readable output\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
 	 "\n"

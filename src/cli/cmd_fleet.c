@@ -1,0 +1,159 @@
+/*
+ * cmd_fleet.c - `hashpivot fleet --scenario FILE`: a company's sites and
+ * fleets at one network state, its costs per BTC in three labelled bases
+ * and its break-even hashprice and BTC price (hp_fleet_run).
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "hashpivot/alloc.h"
+#include "hashpivot/fleet.h"
+#include "hashpivot/machines.h"
+#include "hashpivot/parse.h"
+#include "hashpivot/scenario.h"
+
+enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE, OPT_CATALOG, OPT_ADD_MACHINE };
+
+static void set_totals(json_t *o, const struct hp_fleet_totals *t)
+{
+	cli_set_real(o, "hashrate_phs", t->hashrate_ths / 1000);
+	cli_set_real(o, "power_mw", t->power_mw);
+	cli_set_real(o, "capacity_mw", t->capacity_mw);
+	cli_set_real(o, "btc_day", t->btc_day);
+	cli_set_real(o, "revenue_usd_day", t->revenue_usd_day);
+	cli_set_real(o, "power_cost_usd_day", t->power_cost_usd_day);
+	cli_set_real(o, "hosting_usd_day", t->hosting_usd_day);
+	cli_set_real(o, "dr_credit_usd_day", t->dr_credit_usd_day);
+	cli_set_real(o, "opex_usd_day", t->opex_usd_day);
+	cli_set_real(o, "depreciation_usd_day", t->depreciation_usd_day);
+	cli_set_real(o, "cash_margin_usd_day", t->cash_margin_usd_day);
+	cli_set_real(o, "avg_power_price_usd_per_mwh", t->avg_power_price_usd_per_mwh);
+	cli_set_real(o, "curtail_gain_usd_day", t->curtail_gain_usd_day);
+}
+
+int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"scenario", required_argument, NULL, OPT_SCENARIO},
+		{"catalog", required_argument, NULL, OPT_CATALOG},
+		{"add-machine", required_argument, NULL, OPT_ADD_MACHINE},
+		CLI_COMMON_OPTIONS,
+		{0},
+	};
+	struct hp_catalog cat = {0};
+	struct hp_scenario sc = {0};
+	struct hp_fleet_result r = {0};
+	struct hp_error err = {0};
+	const char **files = NULL, **specs = NULL, *path = NULL;
+	size_t nfiles = 0, nspecs = 0;
+	int c, rc = 2;
+	char key[96];
+
+	files = hp_calloc((size_t)argc + 1, sizeof(*files));
+	specs = hp_calloc((size_t)argc + 1, sizeof(*specs));
+	if (!files || !specs) {
+		hp_error_set(&err, HP_ENOMEM, "fleet", "out of memory");
+		goto fail;
+	}
+	optind = 0;
+	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
+		if (c == CLI_EXIT) {
+			rc = ctx->exit_code;
+			goto out;
+		}
+		if (c == OPT_SCENARIO)
+			path = optarg;
+		else if (c == OPT_CATALOG)
+			files[nfiles++] = optarg;
+		else if (c == OPT_ADD_MACHINE)
+			specs[nspecs++] = optarg;
+	}
+	if (optind < argc) {
+		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+		goto out;
+	}
+	if (!path) {
+		rc = cli_usage_error(ctx, "--scenario: missing; see 'hashpivot fleet --help'");
+		goto out;
+	}
+	if ((rc = cli_catalog_load(ctx, &cat, files, nfiles, specs, nspecs)))
+		goto out;
+	if (hp_scenario_load(path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
+		goto fail;
+
+	json_t *o = json_object();
+	cli_set_str(o, "scenario", sc.name);
+	for (int k = 0; k < HP_COST_NBASES; k++) {
+		snprintf(key, sizeof(key), "cost_per_btc_%s_usd", hp_fleet_basis_name(k));
+		cli_set_real(o, key, r.cost_per_btc_usd[k]);
+	}
+	for (int k = 0; k < HP_COST_NBASES; k++) {
+		snprintf(key, sizeof(key), "breakeven_price_%s_usd", hp_fleet_basis_name(k));
+		cli_set_real(o, key, r.breakeven_price_usd[k]);
+	}
+	for (int k = 0; k < HP_COST_NBASES; k++) {
+		snprintf(key, sizeof(key), "breakeven_hashprice_%s_usd_per_ph_day",
+			 hp_fleet_basis_name(k));
+		cli_set_real(o, key, r.breakeven_hashprice_usd_per_ph_day[k]);
+	}
+	set_totals(o, &r.total);
+	cli_set_real(o, "sga_usd_day", r.sga_usd_day);
+	cli_set_real(o, "interest_usd_day", r.interest_usd_day);
+	cli_set_real(o, "sbc_usd_day", r.sbc_usd_day);
+	cli_set_real(o, "other_depreciation_usd_day", r.other_depreciation_usd_day);
+	for (int k = 0; k < HP_COST_NBASES; k++) {
+		snprintf(key, sizeof(key), "cost_%s_usd_day", hp_fleet_basis_name(k));
+		cli_set_real(o, key, r.cost_usd_day[k]);
+	}
+	cli_set_real(o, "net_usd_day", r.net_usd_day);
+	cli_set_real(o, "btc_per_ph_day", r.btc_per_ph_day);
+	cli_set_real(o, "usd_per_ph_day", r.usd_per_ph_day);
+	cli_set_real(o, "difficulty", sc.network.difficulty);
+	if (sc.network.has_bits)
+		cli_set_bits(o, "bits", sc.network.bits);
+	cli_set_int(o, "height", sc.network.height);
+	cli_set_real(o, "fees_btc", sc.network.fees_btc_per_block);
+	cli_set_real(o, "price_usd", sc.network.price_usd);
+	cli_set_real(o, "pool_fee_pct", sc.company.pool_fee_pct);
+
+	json_t *sites = json_array(), *lines = json_array();
+	for (size_t i = 0; i < r.nsites; i++) {
+		const struct hp_fleet_site *fs = &r.sites[i];
+		json_t *x = json_object();
+		cli_set_str(x, "site", fs->site->name);
+		set_totals(x, &fs->t);
+		cli_set_bool(x, "curtailed", fs->site->power_price_file && fs->site->curtail);
+		json_array_append_new(sites, x);
+		for (size_t j = 0; j < fs->site->nfleet; j++) {
+			const struct hp_fleet_line *l = &fs->lines[j];
+			json_t *y = json_object();
+			cli_set_str(y, "site", fs->site->name);
+			cli_set_str(y, "machine", l->entry->machine.name);
+			cli_set_int(y, "count", l->entry->count);
+			cli_set_real(y, "uptime_pct", l->uptime_pct);
+			cli_set_real(y, "hashrate_phs", l->hashrate_ths / 1000);
+			cli_set_real(y, "power_mw", l->power_mw);
+			cli_set_real(y, "btc_day", l->btc_day);
+			cli_set_real(y, "revenue_usd_day", l->revenue_usd_day);
+			cli_set_real(y, "power_cost_usd_day", l->power_cost_usd_day);
+			cli_set_real(y, "depreciation_usd_day", l->depreciation_usd_day);
+			cli_set_real(y, "shutdown_price_usd", l->shutdown_price_usd);
+			cli_set_bool(y, "in_service", l->in_service);
+			json_array_append_new(lines, y);
+		}
+	}
+	json_object_set_new(o, "sites", sites);
+	json_object_set_new(o, "lines", lines);
+	rc = cli_emit(ctx, o);
+	goto out;
+
+fail:
+	rc = cli_fail(ctx, &err);
+out:
+	hp_fleet_result_release(&r);
+	hp_scenario_release(&sc);
+	hp_catalog_release(&cat);
+	hp_free(files);
+	hp_free(specs);
+	return rc;
+}
