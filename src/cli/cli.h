@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "hashpivot/error.h"
+#include "hashpivot/mining.h"
 
 #define CLI_NEEDS_DATA 1u
 
@@ -92,6 +93,35 @@ void cli_set_time(json_t *obj, const char *key, int64_t t);
 void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits);
 /* "1d00ffff" */
 void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
+
+/*
+ * The hashprice options (--difficulty | --bits, --height, --fees-btc,
+ * --price-usd, --pool-fee-pct) as given, NULL when absent, for every
+ * command that prices hashrate; the parsing lives in cmd_hashprice.c.
+ */
+struct cli_hashprice_args {
+	const char *difficulty, *bits, *height, *fees_btc, *price_usd, *pool_fee_pct;
+};
+
+struct cli_hashprice {
+	struct hp_hashprice_input in;
+	struct hp_hashprice hp;
+	double difficulty; /* given, or GetDifficulty of --bits */
+	uint32_t bits;     /* with --bits */
+	int64_t height;
+};
+
+/*
+ * Check the options (exactly one of --difficulty/--bits; --height,
+ * --fees-btc and --price-usd required), parse them and compute the
+ * hashprice. 0, or the exit code after printing the one-line error.
+ */
+int cli_hashprice_compute(const struct cli_ctx *ctx, const struct cli_hashprice_args *a,
+			  struct cli_hashprice *out);
+/* Echo the inputs: difficulty, bits (with --bits), work_per_block, height,
+ * subsidy_sats, fees_btc, reward_btc_per_block, price_usd, pool_fee_pct. */
+void cli_hashprice_echo(json_t *o, const struct cli_hashprice_args *a,
+			const struct cli_hashprice *h);
 
 int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_bits(int argc, char **argv, struct cli_ctx *ctx);
