@@ -130,5 +130,6 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_network(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_hashprice(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif
