@@ -21,17 +21,36 @@
 #include "common.h"
 #include "error.h"
 
+/*
+ * At most this many rows in a file: 20 years of hours (7,305 days, the most
+ * any 20 calendar years hold, times 24). Longer files are an HP_EPARSE
+ * error naming the line.
+ */
+#define HP_POWER_SERIES_MAX_HOURS 175320
+
+/*
+ * The minimum uptime asks for ceil(min_uptime_pct / 100 * hours - this)
+ * hours: a product within this many hours above an integer (rounding in
+ * the percentage) counts as that integer (docs/model.md "Curtailment").
+ */
+#define HP_CURTAIL_UPTIME_SLACK_HOURS 1e-9
+
 struct hp_power_series {
 	int64_t *time;        /* Unix seconds of the start of each hour */
 	double *usd_per_mwh;  /* price of that hour */
 	size_t n;
 };
 
-/* Load path into out (overwritten). HP_EPARSE/HP_EIO with file:line messages. */
+/*
+ * Load path into out (overwritten). HP_EPARSE/HP_EIO with file:line messages,
+ * HP_ENOMEM; on failure out is left empty and nothing is kept. The caller
+ * owns the arrays and frees them with hp_power_series_release().
+ */
 HP_API enum hp_status hp_power_series_load(const char *path, struct hp_power_series *out,
 					   struct hp_error *err);
+/* Free the arrays; the struct is left empty. NULL and empty series are fine. */
 HP_API void hp_power_series_release(struct hp_power_series *s);
-/* Mean price over the series, USD/MWh (0 for an empty series). */
+/* Mean price over the series, USD/MWh (0 for an empty series), summed compensated. */
 HP_API double hp_power_series_mean(const struct hp_power_series *s);
 
 struct hp_curtail_input {
@@ -57,8 +76,13 @@ struct hp_curtail_result {
 };
 
 /*
- * Curtail over s. HP_EINVAL naming the field for a negative or non-finite
- * input or an empty series; HP_ENOMEM if the scratch cannot be had.
+ * Curtail over s. An hour runs iff revenue - load * price > load * credit
+ * (a tie curtails); then, while fewer than the minimum uptime's hours run,
+ * the cheapest curtailed hours are added back (ties by time). HP_EINVAL
+ * naming the field (revenue_usd_per_hour, load_mw, dr_credit_usd_per_mwh,
+ * min_uptime_pct, prices for an empty series, prices[i] for a non-finite
+ * price) for a bad input; HP_ENOMEM if the scratch cannot be had. On
+ * failure out is untouched.
  */
 HP_API enum hp_status hp_curtail(const struct hp_power_series *s,
 				 const struct hp_curtail_input *in,

@@ -143,5 +143,6 @@ int cmd_hashprice(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_energy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif
