@@ -1,7 +1,7 @@
 /*
  * scenario.h - the scenario file: one JSON document describing a mining
  * company (its sites, fleets and costs) and the network it mines on.
- * Schema and examples: docs/scenario.md, examples/*.json.
+ * Schema and examples: docs/scenario.md and the examples/ directory.
  *
  * Parsing is strict: an unknown key, a wrong type, a missing required
  * field, a negative or impossible value, an unknown machine or a site whose
