@@ -1,0 +1,962 @@
+/*
+ * scenario.c - the scenario file (include/hashpivot/scenario.h; the schema
+ * with every key, default and limit is docs/scenario.md).
+ *
+ * The document is parsed whole by jansson (duplicate keys rejected, NaN and
+ * Infinity are not JSON), then walked section by section. Every object is
+ * first checked for unknown keys, then each known key for its type and
+ * range, in the order docs/scenario.md lists them, so the first error of a
+ * file is always the same one. Field paths ("sites[1].fleet[0].count") are
+ * built in fixed buffers of HP_ERROR_FIELD_MAX bytes.
+ *
+ * Everything is built into a local struct hp_scenario that is released on
+ * any error, so a failed parse keeps nothing and leaves *out empty. Power
+ * price files are read last, after the whole document has passed, so that a
+ * mistake in the JSON is reported before any file is opened.
+ *
+ * jansson allocates with its own allocator (we leave it alone); everything
+ * the scenario keeps comes from hp_malloc and friends.
+ */
+#include "hashpivot/scenario.h"
+
+#include <errno.h>
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "hashpivot/alloc.h"
+#include "hashpivot/consensus.h"
+#include "hashpivot/parse.h"
+
+/* Limits: every array and every buffer that grows from the input has one. */
+#define SCENARIO_BYTES_MAX ((size_t)16 << 20)
+#define SITES_MAX 10000
+#define FLEET_MAX 10000
+#define MACHINES_MAX 1000
+#define COUNT_MAX 100000000
+#define HEIGHT_MAX INT64_C(2147483647)
+#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z, hp_parse_time's end */
+#define FILE_NAME_MAX 4095
+#define SCENARIO_NAME_MAX (sizeof(((struct hp_scenario *)0)->name) - 1)
+#define SITE_NAME_MAX (sizeof(((struct hp_site *)0)->name) - 1)
+#define MANUFACTURER_MAX (sizeof(((struct hp_machine *)0)->manufacturer) - 1)
+/* A quoted value or key is cut after this many bytes ("..." marks the cut). */
+#define QUOTE_MAX 40
+#define GOT_LEN (QUOTE_MAX + 8)
+#define FIELD_LEN HP_ERROR_FIELD_MAX
+
+/* ------------------------------------------------------------------ */
+/* printing values and paths                                            */
+/* ------------------------------------------------------------------ */
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as v (-0.05, not
+ * -0.050000000000000003). */
+static void format_real(double v, char buf[32])
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, 32, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+}
+
+/* Bytes of s that fit in n without splitting a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/*
+ * A JSON value as the user wrote it, compactly: numbers as given (a real
+ * keeps a ".0" so 5000.0 is told apart from 5000), strings quoted and
+ * escaped, arrays and objects as compact JSON, all cut at QUOTE_MAX bytes.
+ */
+static const char *describe(const json_t *v, char buf[GOT_LEN])
+{
+	json_malloc_t jmalloc;
+	json_free_t jfree;
+	char *enc;
+	size_t n;
+
+	switch (json_typeof(v)) {
+	case JSON_INTEGER:
+		snprintf(buf, GOT_LEN, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		format_real(json_real_value(v), buf);
+		if (!strpbrk(buf, ".eE"))
+			memcpy(buf + strlen(buf), ".0", 3);
+		return buf;
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+		return "null";
+	default:
+		break;
+	}
+	enc = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	if (!enc)
+		return json_is_string(v) ? "a string" : json_is_array(v) ? "an array" : "an object";
+	n = strlen(enc);
+	if (n > QUOTE_MAX)
+		snprintf(buf, GOT_LEN, "%.*s...", (int)utf8_cut(enc, QUOTE_MAX), enc);
+	else
+		snprintf(buf, GOT_LEN, "%s", enc);
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	jfree(enc);
+	return buf;
+}
+
+/* "<parent>.<key>", or "<key>" at the top; control bytes in the key become
+ * '?' and a long key is cut, so a message stays one printable line. */
+static void path_key(char f[FIELD_LEN], const char *parent, const char *key)
+{
+	char k[QUOTE_MAX + 4];
+	size_t n = strlen(key), i;
+
+	if (n > QUOTE_MAX)
+		n = utf8_cut(key, QUOTE_MAX);
+	for (i = 0; i < n; i++)
+		k[i] = (unsigned char)key[i] < 0x20 || key[i] == 0x7f ? '?' : key[i];
+	memcpy(k + n, n < strlen(key) ? "..." : "", n < strlen(key) ? 4 : 1);
+	/* A path longer than the field is cut (the return value says so). */
+	if (snprintf(f, FIELD_LEN, "%s%s%s", parent, parent[0] ? "." : "", k) >= FIELD_LEN)
+		f[FIELD_LEN - 1] = '\0';
+}
+
+static void path_index(char f[FIELD_LEN], const char *parent, const char *key, size_t i)
+{
+	if (snprintf(f, FIELD_LEN, "%s%s%s[%zu]", parent, parent[0] ? "." : "", key, i) >=
+	    FIELD_LEN)
+		f[FIELD_LEN - 1] = '\0';
+}
+
+/* ------------------------------------------------------------------ */
+/* typed members                                                        */
+/* ------------------------------------------------------------------ */
+
+enum presence { OPTIONAL, REQUIRED };
+
+/* An interval for a real; open ends say "must be > a" rather than ">=". */
+struct range {
+	double min, max;
+	bool min_open, max_open;
+};
+
+#define AT_LEAST(a) ((struct range){ (a), DBL_MAX, false, false })
+#define ABOVE(a) ((struct range){ (a), DBL_MAX, true, false })
+#define CLOSED(a, b) ((struct range){ (a), (b), false, false })
+#define OPEN_CLOSED(a, b) ((struct range){ (a), (b), true, false })
+#define CLOSED_OPEN(a, b) ((struct range){ (a), (b), false, true })
+
+static enum hp_status type_error(const json_t *v, const char *field, const char *what,
+				 struct hp_error *err)
+{
+	char got[GOT_LEN];
+
+	return hp_error_set(err, HP_EINVAL, field, "must be %s, got %s", what, describe(v, got));
+}
+
+/* Every key of obj must be one of keys (NULL-terminated); the first that is
+ * not, in the order of the file, is the error. */
+static enum hp_status check_keys(const json_t *obj, const char *parent, const char *const *keys,
+				 struct hp_error *err)
+{
+	const char *key;
+	json_t *v;
+	char f[FIELD_LEN];
+
+	json_object_foreach((json_t *)obj, key, v) {
+		size_t i;
+		for (i = 0; keys[i] && strcmp(keys[i], key) != 0; i++)
+			;
+		if (!keys[i]) {
+			path_key(f, parent, key);
+			return hp_error_set(err, HP_EINVAL, f, "unknown key");
+		}
+	}
+	return HP_OK;
+}
+
+/*
+ * Look up key in obj and put its path in f. Absent: NULL, after recording
+ * "missing" when it is required (*ret says which). A JSON null is present
+ * (and then the wrong type): there is no "null means default".
+ */
+static json_t *member(const json_t *obj, const char *parent, const char *key, enum presence p,
+		      char f[FIELD_LEN], enum hp_status *ret, struct hp_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+
+	path_key(f, parent, key);
+	*ret = HP_OK;
+	if (!v && p == REQUIRED)
+		*ret = hp_error_set(err, HP_EINVAL, f, "missing");
+	return v;
+}
+
+static enum hp_status want_real(const json_t *v, const char *f, struct range r, double *out,
+				struct hp_error *err)
+{
+	char got[GOT_LEN], lim[32];
+	double x;
+
+	if (!json_is_number(v))
+		return type_error(v, f, "a number", err);
+	x = json_number_value(v);
+	if (r.min_open ? !(x > r.min) : !(x >= r.min)) {
+		format_real(r.min, lim);
+		return hp_error_set(err, HP_EINVAL, f, "must be %s %s, got %s",
+				    r.min_open ? ">" : ">=", lim, describe(v, got));
+	}
+	if (r.max_open ? !(x < r.max) : !(x <= r.max)) {
+		format_real(r.max, lim);
+		return hp_error_set(err, HP_EINVAL, f, "must be %s %s, got %s",
+				    r.max_open ? "<" : "<=", lim, describe(v, got));
+	}
+	*out = x;
+	return HP_OK;
+}
+
+/* Integers must be JSON integers: 5000.0 is refused, as "5000" would be. */
+static enum hp_status want_int(const json_t *v, const char *f, int64_t min, int64_t max,
+			       int64_t *out, struct hp_error *err)
+{
+	char got[GOT_LEN];
+	json_int_t x;
+
+	if (!json_is_integer(v))
+		return type_error(v, f, "an integer", err);
+	x = json_integer_value(v);
+	if (x < min)
+		return hp_error_set(err, HP_EINVAL, f, "must be >= %lld, got %s", (long long)min,
+				    describe(v, got));
+	if (x > max)
+		return hp_error_set(err, HP_EINVAL, f, "must be <= %lld, got %s", (long long)max,
+				    describe(v, got));
+	*out = (int64_t)x;
+	return HP_OK;
+}
+
+/* A string of min_len..max_len bytes without control characters. */
+static enum hp_status want_string(const json_t *v, const char *f, size_t min_len, size_t max_len,
+				  const char **out, struct hp_error *err)
+{
+	char got[GOT_LEN];
+	const char *s;
+	size_t n, i;
+
+	if (!json_is_string(v))
+		return type_error(v, f, "a string", err);
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n < min_len)
+		return hp_error_set(err, HP_EINVAL, f, "must not be empty");
+	if (n > max_len)
+		return hp_error_set(err, HP_EINVAL, f, "must be at most %zu bytes, got %zu bytes: %s",
+				    max_len, n, describe(v, got));
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return hp_error_set(err, HP_EINVAL, f,
+					    "must not contain control characters, got %s",
+					    describe(v, got));
+	*out = s;
+	return HP_OK;
+}
+
+/* A time: "YYYY-MM-DD", ISO 8601 UTC or Unix seconds (a string or an integer). */
+static enum hp_status want_time(const json_t *v, const char *f, int64_t *out,
+				struct hp_error *err)
+{
+	struct hp_error e;
+
+	if (json_is_integer(v))
+		return want_int(v, f, 0, TIME_MAX, out, err);
+	if (!json_is_string(v))
+		return type_error(v, f, "a date \"YYYY-MM-DD\", a UTC time or Unix seconds", err);
+	/* hp_parse_time quotes the text; its EPARSE/ERANGE become EINVAL here. */
+	if (hp_parse_time(json_string_value(v), 0, TIME_MAX, out, NULL, &e) != HP_OK)
+		return hp_error_set(err, HP_EINVAL, f, "%s", e.message);
+	return HP_OK;
+}
+
+static enum hp_status get_real(const json_t *obj, const char *parent, const char *key,
+			       enum presence p, struct range r, double *out, struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v = member(obj, parent, key, p, f, &ret, err);
+
+	return v ? want_real(v, f, r, out, err) : ret;
+}
+
+static enum hp_status get_int(const json_t *obj, const char *parent, const char *key,
+			      enum presence p, int64_t min, int64_t max, int64_t *out,
+			      struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v = member(obj, parent, key, p, f, &ret, err);
+
+	return v ? want_int(v, f, min, max, out, err) : ret;
+}
+
+static enum hp_status get_bool(const json_t *obj, const char *parent, const char *key,
+			       bool *out, struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v = member(obj, parent, key, OPTIONAL, f, &ret, err);
+
+	if (!v)
+		return ret;
+	if (!json_is_boolean(v))
+		return type_error(v, f, "true or false", err);
+	*out = json_is_true(v);
+	return HP_OK;
+}
+
+/* An optional time: *has says whether it was given. */
+static enum hp_status get_time(const json_t *obj, const char *parent, const char *key,
+			       bool *has, int64_t *out, struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v = member(obj, parent, key, OPTIONAL, f, &ret, err);
+
+	if (!v)
+		return ret;
+	if ((ret = want_time(v, f, out, err)) == HP_OK)
+		*has = true;
+	return ret;
+}
+
+/* An array of 1..max elements (one "site", at most 10000 "sites"): *n is its size. */
+static enum hp_status want_array(const json_t *v, const char *f, size_t max, const char *one,
+				 const char *many, size_t *n, struct hp_error *err)
+{
+	if (!json_is_array(v))
+		return type_error(v, f, "an array", err);
+	*n = json_array_size(v);
+	if (*n == 0)
+		return hp_error_set(err, HP_EINVAL, f, "must have at least one %s, got []", one);
+	if (*n > max)
+		return hp_error_set(err, HP_EINVAL, f, "must have at most %zu %s, got %zu", max,
+				    many, *n);
+	return HP_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* machine names                                                        */
+/* ------------------------------------------------------------------ */
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Edit distance ignoring case, for names of at most HP_MACHINE_NAME_MAX bytes. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t row[HP_MACHINE_NAME_MAX + 1], na = strlen(a), nb = strlen(b), i, j;
+
+	if (na > HP_MACHINE_NAME_MAX || nb > HP_MACHINE_NAME_MAX)
+		return SIZE_MAX;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (lower(a[i - 1]) != lower(b[j - 1]));
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* The catalog name nearest to name when it is close enough to be a typo
+ * (at most one edit per four bytes, and at most 3), or NULL. */
+static const char *suggest_machine(const struct hp_catalog *cat, const char *name)
+{
+	size_t best = SIZE_MAX, limit = strlen(name) / 4, i;
+	const char *hit = NULL;
+
+	if (limit > 3)
+		limit = 3;
+	for (i = 0; i < cat->n; i++) {
+		size_t d = edit_distance(name, cat->v[i].name);
+		if (d < best) {
+			best = d;
+			hit = cat->v[i].name;
+		}
+	}
+	return best >= 1 && best <= limit ? hit : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* sections                                                             */
+/* ------------------------------------------------------------------ */
+
+static const char *const top_keys[] = { "name", "as_of", "network", "machines", "company",
+					"sites", NULL };
+static const char *const network_keys[] = { "difficulty", "bits", "height", "fees_btc_per_block",
+					    "price_usd", NULL };
+static const char *const machine_keys[] = { "name", "manufacturer", "hashrate_ths", "power_w",
+					    "cooling", NULL };
+static const char *const company_keys[] = { "pool_fee_pct", "sga_usd_per_year",
+					    "interest_usd_per_year", "sbc_usd_per_year",
+					    "other_depreciation_usd_per_year", NULL };
+static const char *const site_keys[] = { "name", "grid_mw", "power_price_usd_per_kwh",
+					 "power_price_file", "pue", "hosting_usd_per_kwh",
+					 "opex_usd_per_year", "curtail", "dr_credit_usd_per_mwh",
+					 "min_uptime_pct", "fleet", NULL };
+static const char *const fleet_keys[] = { "machine", "count", "uptime_pct", "unit_cost_usd",
+					  "depreciation_months", "in_service", NULL };
+
+static enum hp_status want_object(const json_t *v, const char *f, const char *const *keys,
+				  struct hp_error *err)
+{
+	if (!json_is_object(v))
+		return type_error(v, f, "an object", err);
+	return check_keys(v, f, keys, err);
+}
+
+static enum hp_status parse_network(const json_t *o, struct hp_scenario_network *n,
+				    struct hp_error *err)
+{
+	const char *p = "network";
+	char f[FIELD_LEN], got[GOT_LEN];
+	enum hp_status ret;
+	json_t *bits, *diff;
+
+	if ((ret = want_object(o, p, network_keys, err)) != HP_OK)
+		return ret;
+	diff = json_object_get(o, "difficulty");
+	bits = json_object_get(o, "bits");
+	if (!diff == !bits)
+		return hp_error_set(err, HP_EINVAL, p, "must have one of difficulty and bits, got %s",
+				    diff ? "both" : "neither");
+	if (bits) {
+		const char *s;
+		bool negative, overflow;
+		path_key(f, p, "bits");
+		if (!json_is_string(bits))
+			return type_error(bits, f, "a string of 8 hex digits", err);
+		s = json_string_value(bits);
+		if (json_string_length(bits) != 8 || strspn(s, "0123456789abcdefABCDEF") != 8 ||
+		    hp_parse_hex32(s, &n->bits, NULL, NULL) != HP_OK)
+			return hp_error_set(err, HP_EINVAL, f, "must be 8 hex digits, got %s",
+					    describe(bits, got));
+		if (hp_u256_is_zero(hp_consensus_compact_decode(n->bits, &negative, &overflow)) ||
+		    negative || overflow || !hp_consensus_difficulty(n->bits, &n->difficulty))
+			return hp_error_set(err, HP_EINVAL, f,
+					    "must be a positive compact target, got %s",
+					    describe(bits, got));
+		n->has_bits = true;
+	} else {
+		struct hp_u256 target;
+		path_key(f, p, "difficulty");
+		if ((ret = want_real(diff, f, ABOVE(0), &n->difficulty, err)) != HP_OK)
+			return ret;
+		/* Later models need the target: the difficulty must have one. */
+		if (hp_consensus_target_from_difficulty(n->difficulty, &target, NULL, NULL) != HP_OK)
+			return hp_error_set(err, HP_EINVAL, f,
+					    "must give a non-zero 256-bit target, got %s",
+					    describe(diff, got));
+	}
+	if ((ret = get_int(o, p, "height", REQUIRED, 0, HEIGHT_MAX, &n->height, err)) != HP_OK ||
+	    (ret = get_real(o, p, "fees_btc_per_block", REQUIRED, CLOSED(0, 1e6),
+			    &n->fees_btc_per_block, err)) != HP_OK ||
+	    (ret = get_real(o, p, "price_usd", REQUIRED, OPEN_CLOSED(0, 1e12), &n->price_usd,
+			    err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+static enum hp_status parse_cooling(const json_t *o, const char *p, enum hp_cooling *out,
+				    struct hp_error *err)
+{
+	static const struct {
+		const char *name;
+		enum hp_cooling c;
+	} table[] = { { "air", HP_COOLING_AIR },
+		      { "hydro", HP_COOLING_HYDRO },
+		      { "immersion", HP_COOLING_IMMERSION } };
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v = member(o, p, "cooling", OPTIONAL, f, &ret, err);
+	size_t i;
+
+	if (!v)
+		return ret;
+	for (i = 0; json_is_string(v) && i < sizeof(table) / sizeof(table[0]); i++) {
+		if (strcmp(json_string_value(v), table[i].name) == 0) {
+			*out = table[i].c;
+			return HP_OK;
+		}
+	}
+	return type_error(v, f, "\"air\", \"hydro\" or \"immersion\"", err);
+}
+
+/* One entry of "machines"; seen holds the entries before it (for duplicates). */
+static enum hp_status parse_machine(const json_t *o, const char *p, struct hp_catalog *cat,
+				    struct hp_catalog *seen, struct hp_error *err)
+{
+	struct hp_machine m;
+	char f[FIELD_LEN], got[GOT_LEN];
+	const char *s;
+	enum hp_status ret;
+	json_t *v;
+
+	memset(&m, 0, sizeof(m));
+	m.cooling = HP_COOLING_AIR;
+	if ((ret = want_object(o, p, machine_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "name", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, HP_MACHINE_NAME_MAX - 1, &s, err)) != HP_OK)
+		return ret;
+	if (hp_catalog_find(seen, s))
+		return hp_error_set(err, HP_EINVAL, f, "must be unique, got %s again",
+				    describe(v, got));
+	memcpy(m.name, s, strlen(s) + 1);
+	if ((v = member(o, p, "manufacturer", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_string(v, f, 1, MANUFACTURER_MAX, &s, err)) != HP_OK)
+			return ret;
+		memcpy(m.manufacturer, s, strlen(s) + 1);
+	}
+	/* Caps keep a fleet's total draw and hashrate far from overflow. */
+	if ((ret = get_real(o, p, "hashrate_ths", REQUIRED, OPEN_CLOSED(0, 1e6), &m.hashrate_ths,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "power_w", REQUIRED, OPEN_CLOSED(0, 1e6), &m.power_w, err)) !=
+		    HP_OK ||
+	    (ret = parse_cooling(o, p, &m.cooling, err)) != HP_OK)
+		return ret;
+	m.efficiency_j_per_th = m.power_w / m.hashrate_ths;
+	if ((ret = hp_catalog_add(seen, &m, err)) != HP_OK ||
+	    (ret = hp_catalog_add(cat, &m, err)) != HP_OK) {
+		if (ret != HP_ENOMEM) {
+			char prefix[FIELD_LEN + 2];
+			snprintf(prefix, sizeof(prefix), "%s: ", p);
+			hp_error_prefix(err, prefix);
+		}
+		return ret;
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_machines(const json_t *v, struct hp_catalog *cat,
+				     struct hp_error *err)
+{
+	struct hp_catalog seen = { NULL, 0, 0 };
+	char p[FIELD_LEN];
+	enum hp_status ret;
+	size_t n, i;
+
+	if ((ret = want_array(v, "machines", MACHINES_MAX, "machine", "machines", &n, err)) != HP_OK)
+		goto exit;
+	for (i = 0; i < n; i++) {
+		path_index(p, "", "machines", i);
+		if ((ret = parse_machine(json_array_get(v, i), p, cat, &seen, err)) != HP_OK)
+			goto exit;
+	}
+exit:
+	hp_catalog_release(&seen);
+	return ret;
+}
+
+static enum hp_status parse_company(const json_t *o, struct hp_company *c, struct hp_error *err)
+{
+	const char *p = "company";
+	enum hp_status ret;
+
+	if ((ret = want_object(o, p, company_keys, err)) != HP_OK)
+		return ret;
+	if ((ret = get_real(o, p, "pool_fee_pct", OPTIONAL, CLOSED_OPEN(0, 100), &c->pool_fee_pct,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "sga_usd_per_year", OPTIONAL, AT_LEAST(0), &c->sga_usd_per_year,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "interest_usd_per_year", OPTIONAL, AT_LEAST(0),
+			    &c->interest_usd_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "sbc_usd_per_year", OPTIONAL, AT_LEAST(0), &c->sbc_usd_per_year,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "other_depreciation_usd_per_year", OPTIONAL, AT_LEAST(0),
+			    &c->other_depreciation_usd_per_year, err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
+					const struct hp_catalog *cat, struct hp_fleet_entry *e,
+					struct hp_error *err)
+{
+	const struct hp_machine *m;
+	char f[FIELD_LEN], name[QUOTE_MAX + 4];
+	const char *s, *hint;
+	enum hp_status ret;
+	json_t *v;
+	size_t i, n;
+
+	e->uptime_pct = 100;
+	e->depreciation_months = 36;
+	if ((ret = want_object(o, p, fleet_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "machine", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, SIZE_MAX, &s, err)) != HP_OK)
+		return ret;
+	if (!(m = hp_catalog_find(cat, s))) {
+		n = strlen(s) > QUOTE_MAX ? utf8_cut(s, QUOTE_MAX) : strlen(s);
+		for (i = 0; i < n; i++)
+			name[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+		memcpy(name + n, n < strlen(s) ? "..." : "", n < strlen(s) ? 4 : 1);
+		hint = suggest_machine(cat, s);
+		return hp_error_set(err, HP_EINVAL, f, "unknown machine '%s'%s%s%s", name,
+				    hint ? "; did you mean '" : "", hint ? hint : "",
+				    hint ? "'?" : "");
+	}
+	e->machine = *m;
+	if ((ret = get_int(o, p, "count", REQUIRED, 1, COUNT_MAX, &e->count, err)) != HP_OK ||
+	    (ret = get_real(o, p, "uptime_pct", OPTIONAL, OPEN_CLOSED(0, 100), &e->uptime_pct,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "unit_cost_usd", OPTIONAL, AT_LEAST(0), &e->unit_cost_usd,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "depreciation_months", OPTIONAL, OPEN_CLOSED(0, 600),
+			    &e->depreciation_months, err)) != HP_OK ||
+	    (ret = get_time(o, p, "in_service", &e->has_in_service, &e->in_service, err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+/* "dir/file" for a relative file and a base directory, else a copy of file. */
+static char *resolve(const char *base_dir, const char *file)
+{
+	size_t nb, nf;
+	bool slash;
+	char *r;
+
+	if (!base_dir || !base_dir[0] || file[0] == '/')
+		return hp_strdup(file);
+	nb = strlen(base_dir);
+	nf = strlen(file);
+	slash = base_dir[nb - 1] != '/';
+	if (!(r = hp_malloc(nb + slash + nf + 1)))
+		return NULL;
+	memcpy(r, base_dir, nb);
+	if (slash)
+		r[nb] = '/';
+	memcpy(r + nb + slash, file, nf + 1);
+	return r;
+}
+
+/* One site, all but its price file (read by load_prices once everything passed). */
+static enum hp_status parse_site(const json_t *o, const char *p, const struct hp_scenario *sc,
+				 size_t index, const char *base_dir, struct hp_site *site,
+				 struct hp_error *err)
+{
+	char f[FIELD_LEN], fp[FIELD_LEN], got[GOT_LEN], a[32], b[32], c[32];
+	const char *s;
+	enum hp_status ret;
+	json_t *v, *fleet;
+	double draw_w = 0, draw_mw;
+	size_t n, i;
+
+	site->pue = 1;
+	if ((ret = want_object(o, p, site_keys, err)) != HP_OK)
+		return ret;
+
+	if (!(v = member(o, p, "name", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, SITE_NAME_MAX, &s, err)) != HP_OK)
+		return ret;
+	for (i = 0; i < index; i++)
+		if (strcmp(sc->sites[i].name, s) == 0)
+			return hp_error_set(err, HP_EINVAL, f, "must be unique, got %s again",
+					    describe(v, got));
+	memcpy(site->name, s, strlen(s) + 1);
+
+	if ((ret = get_real(o, p, "grid_mw", REQUIRED, OPEN_CLOSED(0, 1e6), &site->grid_mw,
+			    err)) != HP_OK)
+		return ret;
+
+	if ((v = member(o, p, "power_price_file", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_string(v, f, 1, FILE_NAME_MAX, &s, err)) != HP_OK)
+			return ret;
+		if (!(site->power_price_file = resolve(base_dir, s)))
+			return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	}
+	if ((ret = get_real(o, p, "power_price_usd_per_kwh",
+			    site->power_price_file ? OPTIONAL : REQUIRED, CLOSED(0, 10),
+			    &site->power_price_usd_per_kwh, err)) != HP_OK ||
+	    (ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &site->pue, err)) != HP_OK ||
+	    (ret = get_real(o, p, "hosting_usd_per_kwh", OPTIONAL, AT_LEAST(0),
+			    &site->hosting_usd_per_kwh, err)) != HP_OK ||
+	    (ret = get_real(o, p, "opex_usd_per_year", OPTIONAL, AT_LEAST(0),
+			    &site->opex_usd_per_year, err)) != HP_OK)
+		return ret;
+
+	site->curtail = site->power_price_file != NULL;
+	if ((ret = get_bool(o, p, "curtail", &site->curtail, err)) != HP_OK)
+		return ret;
+	if (site->curtail && !site->power_price_file) {
+		path_key(f, p, "curtail");
+		return hp_error_set(err, HP_EINVAL, f,
+				    "needs hourly prices (power_price_file), got true");
+	}
+	if ((ret = get_real(o, p, "dr_credit_usd_per_mwh", OPTIONAL, AT_LEAST(0),
+			    &site->dr_credit_usd_per_mwh, err)) != HP_OK ||
+	    (ret = get_real(o, p, "min_uptime_pct", OPTIONAL, CLOSED(0, 100),
+			    &site->min_uptime_pct, err)) != HP_OK)
+		return ret;
+
+	if (!(fleet = member(o, p, "fleet", REQUIRED, fp, &ret, err)))
+		return ret;
+	if ((ret = want_array(fleet, fp, FLEET_MAX, "entry", "entries", &n, err)) != HP_OK)
+		return ret;
+	if (!(site->fleet = hp_calloc(n, sizeof(*site->fleet))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	site->nfleet = n;
+	for (i = 0; i < n; i++) {
+		const struct hp_fleet_entry *e = &site->fleet[i];
+		path_index(f, p, "fleet", i);
+		if ((ret = parse_fleet_entry(json_array_get(fleet, i), f, &sc->catalog,
+					     &site->fleet[i], err)) != HP_OK)
+			return ret;
+		/* Exact while the sum stays below 2^53 W, as it does for whole watts. */
+		draw_w += (double)e->count * e->machine.power_w;
+	}
+	draw_mw = draw_w * site->pue / 1e6;
+	if (draw_mw > site->grid_mw) {
+		format_real(draw_mw, a);
+		format_real(site->pue, b);
+		format_real(site->grid_mw, c);
+		return hp_error_set(err, HP_EINVAL, fp, "draws %s MW at PUE %s, more than grid_mw %s",
+				    a, b, c);
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_sites(const json_t *v, const char *base_dir, struct hp_scenario *s,
+				  struct hp_error *err)
+{
+	char p[FIELD_LEN];
+	enum hp_status ret;
+	size_t n, i;
+
+	if ((ret = want_array(v, "sites", SITES_MAX, "site", "sites", &n, err)) != HP_OK)
+		return ret;
+	if (!(s->sites = hp_calloc(n, sizeof(*s->sites))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	s->nsites = n;
+	for (i = 0; i < n; i++) {
+		path_index(p, "", "sites", i);
+		if ((ret = parse_site(json_array_get(v, i), p, s, i, base_dir, &s->sites[i], err)) !=
+		    HP_OK)
+			return ret;
+	}
+	return HP_OK;
+}
+
+/* Read each site's hourly prices; their errors keep their own text after the field. */
+static enum hp_status load_prices(struct hp_scenario *s, struct hp_error *err)
+{
+	char prefix[FIELD_LEN + 32];
+	enum hp_status ret;
+	size_t i;
+
+	for (i = 0; i < s->nsites; i++) {
+		struct hp_site *site = &s->sites[i];
+		if (!site->power_price_file)
+			continue;
+		if ((ret = hp_power_series_load(site->power_price_file, &site->prices, err)) !=
+		    HP_OK) {
+			snprintf(prefix, sizeof(prefix), "sites[%zu].power_price_file: ", i);
+			hp_error_prefix(err, prefix);
+			return ret;
+		}
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_root(const json_t *root, const char *name_of_input,
+				 const char *base_dir, const struct hp_catalog *shipped,
+				 struct hp_scenario *s, struct hp_error *err)
+{
+	char f[FIELD_LEN], got[GOT_LEN];
+	const char *name;
+	enum hp_status ret;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(root))
+		return hp_error_set(err, HP_EINVAL, name_of_input, "must be a JSON object, got %s",
+				    describe(root, got));
+	if ((ret = check_keys(root, "", top_keys, err)) != HP_OK)
+		return ret;
+
+	if ((v = member(root, "", "name", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_string(v, f, 0, SCENARIO_NAME_MAX, &name, err)) != HP_OK)
+			return ret;
+		memcpy(s->name, name, strlen(name) + 1);
+	}
+	if ((ret = get_time(root, "", "as_of", &s->has_as_of, &s->as_of, err)) != HP_OK)
+		return ret;
+	if (!(v = member(root, "", "network", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = parse_network(v, &s->network, err)) != HP_OK)
+		return ret;
+
+	for (i = 0; shipped && i < shipped->n; i++)
+		if ((ret = hp_catalog_add(&s->catalog, &shipped->v[i], err)) != HP_OK)
+			return ret;
+	if ((v = json_object_get(root, "machines")) != NULL &&
+	    (ret = parse_machines(v, &s->catalog, err)) != HP_OK)
+		return ret;
+	if ((v = json_object_get(root, "company")) != NULL &&
+	    (ret = parse_company(v, &s->company, err)) != HP_OK)
+		return ret;
+	if (!(v = member(root, "", "sites", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = parse_sites(v, base_dir, s, err)) != HP_OK)
+		return ret;
+	return load_prices(s, err);
+}
+
+/* name is what a message about the document as a whole starts with: the
+ * file, or "scenario". */
+static enum hp_status parse_named(const char *text, size_t len, const char *name,
+				  const char *base_dir, const struct hp_catalog *shipped,
+				  struct hp_scenario *out, struct hp_error *err)
+{
+	struct hp_scenario s;
+	json_error_t jerr;
+	json_t *root;
+	enum hp_status ret;
+	char f[FIELD_LEN];
+
+	memset(&s, 0, sizeof(s));
+	memset(out, 0, sizeof(*out));
+	if (len > SCENARIO_BYTES_MAX) {
+		ret = hp_error_set(err, HP_EINVAL, name, "larger than 16 MiB");
+		goto err0;
+	}
+	root = json_loadb(len ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (json_error_code(&jerr) == json_error_out_of_memory) {
+			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+			goto err0;
+		}
+		snprintf(f, sizeof(f), "%s:%d:%d", name, jerr.line, jerr.column);
+		ret = hp_error_set(err, HP_EPARSE, f, "%s", jerr.text);
+		goto err0;
+	}
+	if ((ret = parse_root(root, name, base_dir, shipped, &s, err)) != HP_OK)
+		goto err1;
+	json_decref(root);
+	*out = s;
+	return HP_OK;
+
+err1:
+	json_decref(root);
+	hp_scenario_release(&s);
+err0:
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* the public interface                                                 */
+/* ------------------------------------------------------------------ */
+
+enum hp_status hp_scenario_parse(const char *text, size_t len, const char *base_dir,
+				 const struct hp_catalog *shipped, struct hp_scenario *out,
+				 struct hp_error *err)
+{
+	return parse_named(text, len, "scenario", base_dir, shipped, out, err);
+}
+
+enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
+				struct hp_scenario *out, struct hp_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *buf = NULL, *dir = NULL;
+	size_t len = 0, cap = 0, got;
+	enum hp_status ret;
+	FILE *fp;
+
+	memset(out, 0, sizeof(*out));
+	if (!(fp = fopen(path, "rb"))) {
+		ret = hp_error_set(err, HP_EIO, path, "cannot open: %s", strerror(errno));
+		goto err0;
+	}
+	/* Read up to one byte past the cap, in a buffer that doubles. */
+	do {
+		if (len == cap) {
+			char *nb;
+			cap = cap ? 2 * cap : 65536;
+			if (cap > SCENARIO_BYTES_MAX + 1)
+				cap = SCENARIO_BYTES_MAX + 1;
+			if (!(nb = hp_realloc(buf, cap))) {
+				ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+				goto err1;
+			}
+			buf = nb;
+		}
+		got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+	} while (got > 0 && len <= SCENARIO_BYTES_MAX);
+	if (ferror(fp)) {
+		ret = hp_error_set(err, HP_EIO, path, "cannot read: %s", strerror(errno));
+		goto err1;
+	}
+	if (len > SCENARIO_BYTES_MAX) {
+		ret = hp_error_set(err, HP_EINVAL, path, "larger than 16 MiB");
+		goto err1;
+	}
+	if (slash) {
+		size_t n = slash == path ? 1 : (size_t)(slash - path);
+		if (!(dir = hp_malloc(n + 1))) {
+			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+			goto err1;
+		}
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	ret = parse_named(buf, len, path, dir, shipped, out, err);
+	hp_free(dir);
+err1:
+	hp_free(buf);
+	fclose(fp);
+err0:
+	return ret;
+}
+
+void hp_scenario_release(struct hp_scenario *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nsites; i++) {
+		struct hp_site *site = &s->sites[i];
+		hp_power_series_release(&site->prices);
+		hp_free(site->power_price_file);
+		hp_free(site->fleet);
+	}
+	hp_free(s->sites);
+	hp_catalog_release(&s->catalog);
+	memset(s, 0, sizeof(*s));
+}
