@@ -22,11 +22,14 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "hashpivot/error.h"
+
+struct hp_catalog;
 
 #define CLI_NEEDS_DATA 1u
 
@@ -93,6 +96,20 @@ void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits);
 /* "1d00ffff" */
 void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
 
+/*
+ * The machine catalog a command works on (src/cli/catalog_opts.c): the
+ * shipped <ctx->data_dir>/machines.csv (the command needs CLI_NEEDS_DATA),
+ * then each --catalog FILE in order (a same-named machine replaces the
+ * earlier one), then each --add-machine SPEC (hp_machine_parse_spec,
+ * "NAME:HASHRATE_THS:POWER_W[:COOLING]"). Collect the repeated options'
+ * arguments in arrays as getopt returns them (argc entries are enough).
+ * Returns 0 with the machines added to cat, or prints the one-line error
+ * and returns its exit code with cat released (empty). On success the
+ * caller releases cat with hp_catalog_release().
+ */
+int cli_catalog_load(struct cli_ctx *ctx, struct hp_catalog *cat, const char *const *files,
+		     size_t nfiles, const char *const *specs, size_t nspecs);
+
 int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_bits(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_retarget(int argc, char **argv, struct cli_ctx *ctx);
@@ -100,5 +117,6 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_network(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_hashprice(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif

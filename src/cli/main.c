@@ -44,6 +44,26 @@ static const struct cli_command commands[] = {
 	 "  --price-usd P     BTC price in USD\n"
 	 "  --pool-fee-pct X  pool fee in percent (default 0; FPPS is about 2-2.5)\n"
 	 "  --json            machine-readable output\n"},
+	{"machines", cmd_machines, CLI_NEEDS_DATA, "the catalog of mining machines (nameplate specs)",
+	 "usage: hashpivot machines [--sort KEY] [--cooling KIND] [--catalog FILE]...\n"
+	 "                          [--add-machine SPEC]... [--json] [--data-dir DIR]\n"
+	 "\n"
+	 "The SHA-256 machines of the shipped catalog (machines.csv in the data\n"
+	 "directory) and of the user's files: hashrate, power at the wall,\n"
+	 "efficiency (power / hashrate), cooling, release month, listed price and\n"
+	 "the source of the figures (data/SOURCES.md).\n"
+	 "\n"
+	 "  --sort KEY          efficiency (default), name, hashrate, power or\n"
+	 "                      release; ascending, ties by name\n"
+	 "  --cooling KIND      only air, hydro or immersion machines\n"
+	 "  --catalog FILE      add the machines of a CSV file with the catalog's\n"
+	 "                      columns (a same-named machine is replaced);\n"
+	 "                      repeatable\n"
+	 "  --add-machine SPEC  add NAME:HASHRATE_THS:POWER_W[:COOLING], e.g.\n"
+	 "                      'My S21:200:3500:air'; repeatable\n"
+	 "  --json              machine-readable output\n"
+	 "  --data-dir DIR      where machines.csv is (default: the shipped data;\n"
+	 "                      also $HASHPIVOT_DATA_DIR)\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
 	 "\n"
