@@ -14,12 +14,16 @@ fail() {
 }
 make -s install PREFIX="$prefix" >"$tmp/log" 2>&1 || fail "make install failed: $(tail -3 "$tmp/log")"
 for f in bin/hashpivot lib/libhashpivot.a lib/libhashpivot.so lib/pkgconfig/hashpivot.pc \
-	include/hashpivot/consensus.h share/hashpivot/btc_difficulty_epochs.csv; do
+	include/hashpivot/consensus.h share/hashpivot/btc_difficulty_epochs.csv \
+	share/hashpivot/machines.csv; do
 	[ -e "$prefix/$f" ] || fail "missing $f"
 done
 out=$(env -u HASHPIVOT_DATA_DIR "$prefix/bin/hashpivot" network --height 840000 --json) ||
 	fail "installed hashpivot network failed"
 echo "$out" | grep -q '"subsidy_sats": 312500000' || fail "unexpected network output"
+out=$(env -u HASHPIVOT_DATA_DIR "$prefix/bin/hashpivot" machines --json) ||
+	fail "installed hashpivot machines failed"
+echo "$out" | grep -q '"count": 58' || fail "unexpected machines output"
 cat >"$tmp/use.c" <<'C'
 #include <stdio.h>
 #include <hashpivot/consensus.h>

@@ -22,12 +22,15 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "hashpivot/error.h"
 #include "hashpivot/mining.h"
+
+struct hp_catalog;
 
 #define CLI_NEEDS_DATA 1u
 
@@ -133,6 +136,20 @@ void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits);
 /* "1d00ffff" */
 void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
 
+/*
+ * The machine catalog a command works on (src/cli/catalog_opts.c): the
+ * shipped <ctx->data_dir>/machines.csv (the command needs CLI_NEEDS_DATA),
+ * then each --catalog FILE in order (a same-named machine replaces the
+ * earlier one), then each --add-machine SPEC (hp_machine_parse_spec,
+ * "NAME:HASHRATE_THS:POWER_W[:COOLING]"). Collect the repeated options'
+ * arguments in arrays as getopt returns them (argc entries are enough).
+ * Returns 0 with the machines added to cat, or prints the one-line error
+ * and returns its exit code with cat released (empty). On success the
+ * caller releases cat with hp_catalog_release().
+ */
+int cli_catalog_load(struct cli_ctx *ctx, struct hp_catalog *cat, const char *const *files,
+		     size_t nfiles, const char *const *specs, size_t nspecs);
+
 int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_bits(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_retarget(int argc, char **argv, struct cli_ctx *ctx);
@@ -144,5 +161,6 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_energy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif

@@ -44,6 +44,26 @@ static const struct cli_command commands[] = {
 	 "  --price-usd P     BTC price in USD\n"
 	 "  --pool-fee-pct X  pool fee in percent (default 0; FPPS is about 2-2.5)\n"
 	 "  --json            machine-readable output\n"},
+	{"machines", cmd_machines, CLI_NEEDS_DATA, "the catalog of mining machines (nameplate specs)",
+	 "usage: hashpivot machines [--sort KEY] [--cooling KIND] [--catalog FILE]...\n"
+	 "                          [--add-machine SPEC]... [--json] [--data-dir DIR]\n"
+	 "\n"
+	 "The SHA-256 machines of the shipped catalog (machines.csv in the data\n"
+	 "directory) and of the user's files: hashrate, power at the wall,\n"
+	 "efficiency (power / hashrate), cooling, release month, listed price and\n"
+	 "the source of the figures (data/SOURCES.md).\n"
+	 "\n"
+	 "  --sort KEY          efficiency (default), name, hashrate, power or\n"
+	 "                      release; ascending, ties by name\n"
+	 "  --cooling KIND      only air, hydro or immersion machines\n"
+	 "  --catalog FILE      add the machines of a CSV file with the catalog's\n"
+	 "                      columns (a same-named machine is replaced);\n"
+	 "                      repeatable\n"
+	 "  --add-machine SPEC  add NAME:HASHRATE_THS:POWER_W[:COOLING], e.g.\n"
+	 "                      'My S21:200:3500:air'; repeatable\n"
+	 "  --json              machine-readable output\n"
+	 "  --data-dir DIR      where machines.csv is (default: the shipped data;\n"
+	 "                      also $HASHPIVOT_DATA_DIR)\n"},
 	{"breakeven", cmd_breakeven, CLI_NEEDS_DATA,
 	 "a machine's shutdown price, break-even power price and payback",
 	 "usage: hashpivot breakeven --machine NAME | --all  (--difficulty D | --bits B)\n"
@@ -72,26 +92,6 @@ static const struct cli_command commands[] = {
 	 "  --difficulty-growth-pct-per-month G  applied at each retarget (default 0)\n"
 	 "  --price-growth-pct-per-month G       compounded daily (default 0)\n"
 	 "  --run-when-unprofitable  do not switch off on days that lose money\n"
-	 "  --json                   machine-readable output\n"},
-	{"energy", cmd_energy, CLI_NEEDS_DATA,
-	 "the network's power draw and yearly energy (Cambridge-style bounds)",
-	 "usage: hashpivot energy (--difficulty D | --bits B) --height H --fees-btc F\n"
-	 "                        --price-usd P [--power-price-usd-per-kwh C] [options]\n"
-	 "\n"
-	 "The profitability threshold (the least efficient machine that still pays\n"
-	 "for its power at price C) and the network's power and yearly energy in the\n"
-	 "manner of the Cambridge index: lower bound all on the most efficient\n"
-	 "machine, upper bound all on the least efficient profitable one, best\n"
-	 "guess on the mean of the profitable ones. The candidates are the catalog's\n"
-	 "machines (released by --as-of, when given).\n"
-	 "\n"
-	 "  --difficulty D | --bits B, --height H, --fees-btc F, --price-usd P,\n"
-	 "  --pool-fee-pct X         the network, as for 'hashpivot hashprice'\n"
-	 "  --power-price-usd-per-kwh C  electricity price (default 0.05)\n"
-	 "  --as-of YYYY-MM          only machines released by this month\n"
-	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
-	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
-	 "  --pue-lower X, --pue-best X, --pue-upper X  (default 1.01, 1.10, 1.20)\n"
 	 "  --json                   machine-readable output\n"},
 	{"fleet", cmd_fleet, CLI_NEEDS_DATA,
 	 "a company's fleet: per-site P&L, cost per BTC, break-even prices",
@@ -138,6 +138,26 @@ static const struct cli_command commands[] = {
 	 "  --min-uptime-pct U\n"
 	 "                    run at least U % of the hours, 0 to 100 (default 0)\n"
 	 "  --json            machine-readable output\n"},
+	{"energy", cmd_energy, CLI_NEEDS_DATA,
+	 "the network's power draw and yearly energy (Cambridge-style bounds)",
+	 "usage: hashpivot energy (--difficulty D | --bits B) --height H --fees-btc F\n"
+	 "                        --price-usd P [--power-price-usd-per-kwh C] [options]\n"
+	 "\n"
+	 "The profitability threshold (the least efficient machine that still pays\n"
+	 "for its power at price C) and the network's power and yearly energy in the\n"
+	 "manner of the Cambridge index: lower bound all on the most efficient\n"
+	 "machine, upper bound all on the least efficient profitable one, best\n"
+	 "guess on the mean of the profitable ones. The candidates are the catalog's\n"
+	 "machines (released by --as-of, when given).\n"
+	 "\n"
+	 "  --difficulty D | --bits B, --height H, --fees-btc F, --price-usd P,\n"
+	 "  --pool-fee-pct X         the network, as for 'hashpivot hashprice'\n"
+	 "  --power-price-usd-per-kwh C  electricity price (default 0.05)\n"
+	 "  --as-of YYYY-MM          only machines released by this month\n"
+	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
+	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
+	 "  --pue-lower X, --pue-best X, --pue-upper X  (default 1.01, 1.10, 1.20)\n"
+	 "  --json                   machine-readable output\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
 	 "\n"
