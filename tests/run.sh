@@ -3,7 +3,8 @@
 #   "check: N passed, N failed"
 # Usage: tests/run.sh BUILD_DIR   (build or build/san; run from the top of the tree)
 # Each unit binary counts as one test per cmocka case; each CLI golden case
-# (tests/cli/*.test, run by tests/cli/run.sh) counts as one.
+# (tests/cli/*.test, run by tests/cli/run.sh) counts as one, and so does each
+# file of the bad-input catalogue (tests/bad/run.sh).
 out=${1:-build}
 # The commands find the shipped data here whichever build directory they run from.
 HASHPIVOT_DATA_DIR=$(pwd)/data
@@ -44,6 +45,19 @@ printf '%-28s %s passed, %s failed\n' "cli golden" "$p" "$f"
 passed=$((passed + p))
 failed=$((failed + f))
 [ "$f" -ne 0 ] && failures="$failures cli"
+
+bad=$(sh tests/bad/run.sh "$out/hashpivot")
+rc=$?
+printf '%s\n' "$bad" | grep -v '^bad: [0-9]* passed'
+p=$(printf '%s\n' "$bad" | sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(printf '%s\n' "$bad" | sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+p=${p:-0}
+f=${f:-1}
+[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+printf '%-28s %s passed, %s failed\n' "bad inputs" "$p" "$f"
+passed=$((passed + p))
+failed=$((failed + f))
+[ "$f" -ne 0 ] && failures="$failures bad"
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
