@@ -2,11 +2,12 @@
  * cmd_curtail.c - `hashpivot curtail`: run a machine only in the hours that
  * pay, against an hourly power price file (docs/model.md "Curtailment").
  *
- * The machine is described by struct curtail_machine; today it comes from
- * --hashrate-ths/--power-w/--pue, and a catalog entry (--machine NAME) only
- * has to fill the same struct before curtail_report() is called.
+ * The machine is described by struct curtail_machine, filled from a
+ * catalog entry (--machine NAME) or from --hashrate-ths/--power-w, and
+ * --pue, before curtail_report() is called.
  */
 #include "cli.h"
+#include "hashpivot/machines.h"
 #include "hashpivot/parse.h"
 #include "hashpivot/powerprice.h"
 
@@ -16,7 +17,9 @@ enum {
 	OPT_POWER,
 	OPT_PUE,
 	OPT_DR_CREDIT,
-	OPT_MIN_UPTIME
+	OPT_MIN_UPTIME,
+	OPT_MACHINE,
+	OPT_CATALOG
 };
 
 #define HOURS_PER_DAY 24.0
@@ -121,10 +124,13 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx)
 		CLI_NET_OPTIONS,
 		{"dr-credit-usd-per-mwh", required_argument, NULL, OPT_DR_CREDIT},
 		{"min-uptime-pct", required_argument, NULL, OPT_MIN_UPTIME},
+		{"machine", required_argument, NULL, OPT_MACHINE},
+		{"catalog", required_argument, NULL, OPT_CATALOG},
 		CLI_COMMON_OPTIONS,
 		{0},
 	};
 	const char *hashrate = NULL, *power = NULL, *pue = NULL, *credit = NULL, *uptime = NULL;
+	const char *machine = NULL, *catalog = NULL;
 	struct curtail_machine m = { 0, 0, 1 };
 	struct curtail_opts co = { NULL, 0, 0 };
 	struct cli_net h = {0};
@@ -156,21 +162,46 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx)
 		case OPT_MIN_UPTIME:
 			uptime = optarg;
 			break;
+		case OPT_MACHINE:
+			machine = optarg;
+			break;
+		case OPT_CATALOG:
+			catalog = optarg;
+			break;
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
 	if (!co.prices_path)
 		return cli_usage_error(ctx, "--prices: missing; see 'hashpivot curtail --help'");
-	if (!hashrate)
-		return cli_usage_error(ctx, "--hashrate-ths: missing; see 'hashpivot curtail --help'");
-	if (!power)
+	if (machine && (hashrate || power))
+		return cli_usage_error(ctx, "give --machine NAME or --hashrate-ths and --power-w, "
+					    "not both");
+	if (!machine && !hashrate)
+		return cli_usage_error(ctx, "--hashrate-ths: missing (or give --machine NAME); "
+					    "see 'hashpivot curtail --help'");
+	if (!machine && !power)
 		return cli_usage_error(ctx, "--power-w: missing; see 'hashpivot curtail --help'");
 	if ((rc = cli_net_finish(ctx, &h)) != 0)
 		return rc;
-	if ((rc = parse_positive(ctx, hashrate, 1e9, &m.hashrate_ths, "--hashrate-ths")) != 0 ||
-	    (rc = parse_positive(ctx, power, 1e10, &m.power_w, "--power-w")) != 0)
+	if (machine) {
+		struct hp_catalog cat = {0};
+		const struct hp_machine *found;
+		if ((rc = cli_catalog_load(ctx, &cat, &catalog, catalog ? 1 : 0, NULL, 0)) != 0)
+			return rc;
+		found = hp_catalog_find(&cat, machine);
+		if (found) {
+			m.hashrate_ths = found->hashrate_ths;
+			m.power_w = found->power_w;
+		}
+		hp_catalog_release(&cat);
+		if (!found)
+			return cli_usage_error(ctx, "--machine: unknown machine '%.80s'; see "
+						    "'hashpivot machines'", machine);
+	} else if ((rc = parse_positive(ctx, hashrate, 1e9, &m.hashrate_ths, "--hashrate-ths")) != 0 ||
+		   (rc = parse_positive(ctx, power, 1e10, &m.power_w, "--power-w")) != 0) {
 		return rc;
+	}
 	if ((pue && hp_parse_double(pue, 1, 10, &m.pue, "--pue", &err)) ||
 	    (credit &&
 	     hp_parse_double(credit, 0, 1e6, &co.dr_credit_usd_per_mwh, "--dr-credit-usd-per-mwh",

@@ -110,8 +110,10 @@ static const struct cli_command commands[] = {
 	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
 	 "  --json                   machine-readable output\n"},
-	{"curtail", cmd_curtail, 0, "run a machine only in the hours its power price pays",
-	 "usage: hashpivot curtail --prices FILE --hashrate-ths H --power-w W [--pue X]\n"
+	{"curtail", cmd_curtail, CLI_NEEDS_DATA,
+	 "run a machine only in the hours its power price pays",
+	 "usage: hashpivot curtail --prices FILE (--machine NAME [--catalog FILE] |\n"
+	 "                         --hashrate-ths H --power-w W) [--pue X]\n"
 	 "                         --difficulty D | --bits B --height H --fees-btc F\n"
 	 "                         --price-usd P [--pool-fee-pct X]\n"
 	 "                         [--dr-credit-usd-per-mwh C] [--min-uptime-pct U] [--json]\n"
@@ -124,7 +126,9 @@ static const struct cli_command commands[] = {
 	 "\n"
 	 "  --prices FILE     CSV with columns timestamp (Unix seconds or ISO 8601 UTC,\n"
 	 "                    on the hour, one hour apart) and usd_per_mwh\n"
-	 "  --hashrate-ths H  the machine's hashrate, TH/s (> 0)\n"
+	 "  --machine NAME    a catalog machine (see 'hashpivot machines')\n"
+	 "  --catalog FILE    a catalog CSV to look NAME up in as well\n"
+	 "  --hashrate-ths H  or the machine's hashrate, TH/s (> 0)\n"
 	 "  --power-w W       its power at the wall, W (> 0)\n"
 	 "  --pue X           facility overhead, 1 to 10 (default 1)\n"
 	 "  --difficulty D    network difficulty (> 0)\n"
