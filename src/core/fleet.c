@@ -300,6 +300,14 @@ enum hp_status hp_fleet_run(const struct hp_scenario *s, struct hp_fleet_result 
 		for (int k = 0; k < HP_COST_NBASES; k++) {
 			double lo = 0, hi = 1;
 			bool found = false;
+			/* covered even at a zero price (curtailing through negative
+			   prices or credits): the break-even price is 0 */
+			if ((st = evaluate(s, b, 0, shifted, &probe, err)))
+				goto fail;
+			if (probe.total.revenue_usd_day - probe.cost_usd_day[k] >= 0) {
+				out->breakeven_price_usd[k] = 0;
+				continue;
+			}
 			/* bracket: double hi until the fleet covers the cost */
 			while (hi <= 1e12) {
 				if ((st = evaluate(s, b, hi, shifted, &probe, err)))
