@@ -233,19 +233,24 @@ static void format_cell(const json_t *v, char *buf, size_t cap)
 
 /*
  * Rows of objects as aligned columns: the first row's keys are the header;
- * numbers are right-aligned, text left-aligned.
+ * a column holding any number is right-aligned (its nulls, "-", too), text
+ * columns left-aligned.
  */
 static void print_table(const json_t *rows)
 {
 	const json_t *first = json_array_get(rows, 0);
 	size_t ncol = json_object_size(first), row, c;
 	size_t *width = calloc(ncol ? ncol : 1, sizeof(*width));
+	bool *numeric = calloc(ncol ? ncol : 1, sizeof(*numeric));
 	const char *key;
 	json_t *v;
 	char cell[128];
 
-	if (!width)
+	if (!width || !numeric) {
+		free(width);
+		free(numeric);
 		return;
+	}
 	c = 0;
 	json_object_foreach((json_t *)first, key, v) {
 		width[c++] = strlen(key);
@@ -253,8 +258,10 @@ static void print_table(const json_t *rows)
 	for (row = 0; row < json_array_size(rows); row++) {
 		c = 0;
 		json_object_foreach((json_t *)first, key, v) {
-			format_cell(json_object_get(json_array_get(rows, row), key), cell,
-				    sizeof(cell));
+			const json_t *x = json_object_get(json_array_get(rows, row), key);
+			format_cell(x, cell, sizeof(cell));
+			if (json_is_number(x))
+				numeric[c] = true;
 			if (strlen(cell) > width[c])
 				width[c] = strlen(cell);
 			c++;
@@ -262,8 +269,7 @@ static void print_table(const json_t *rows)
 	}
 	c = 0;
 	json_object_foreach((json_t *)first, key, v) {
-		bool num = json_is_number(v);
-		int w = num ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
+		int w = numeric[c] ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
 		printf("%s%*s", c ? "  " : "", w, key);
 		c++;
 	}
@@ -273,8 +279,8 @@ static void print_table(const json_t *rows)
 		c = 0;
 		json_object_foreach((json_t *)first, key, v) {
 			const json_t *x = json_object_get(r, key);
-			bool num = json_is_number(x) || (json_is_null(x) && json_is_number(v));
-			int w = num ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
+			bool right = json_is_number(x) || (json_is_null(x) && numeric[c]);
+			int w = right ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
 			format_cell(x, cell, sizeof(cell));
 			printf("%s%*s", c ? "  " : "", w, cell);
 			c++;
@@ -282,6 +288,7 @@ static void print_table(const json_t *rows)
 		fputc('\n', stdout);
 	}
 	free(width);
+	free(numeric);
 }
 
 int cli_emit(const struct cli_ctx *ctx, json_t *obj)
