@@ -141,14 +141,35 @@ void cli_set_bits(json_t *obj, const char *key, uint32_t bits);
  * shipped <ctx->data_dir>/machines.csv (the command needs CLI_NEEDS_DATA),
  * then each --catalog FILE in order (a same-named machine replaces the
  * earlier one), then each --add-machine SPEC (hp_machine_parse_spec,
- * "NAME:HASHRATE_THS:POWER_W[:COOLING]"). Collect the repeated options'
- * arguments in arrays as getopt returns them (argc entries are enough).
- * Returns 0 with the machines added to cat, or prints the one-line error
- * and returns its exit code with cat released (empty). On success the
- * caller releases cat with hp_catalog_release().
+ * "NAME:HASHRATE_THS:POWER_W[:COOLING]"). Put CLI_CATALOG_OPTIONS (or just
+ * its --catalog row) in the option table, cli_catalog_opts_init() before
+ * the option loop, hand each option to cli_catalog_option() (true when it
+ * was one of them), then cli_catalog_load(), and release the options with
+ * cli_catalog_opts_release() (safe on a zeroed struct).
  */
-int cli_catalog_load(struct cli_ctx *ctx, struct hp_catalog *cat, const char *const *files,
-		     size_t nfiles, const char *const *specs, size_t nspecs);
+enum { CLI_OPT_CATALOG = 280, CLI_OPT_ADD_MACHINE };
+#define CLI_CATALOG_OPTIONS                                          \
+	{"catalog", required_argument, NULL, CLI_OPT_CATALOG},       \
+	{"add-machine", required_argument, NULL, CLI_OPT_ADD_MACHINE}
+
+struct cli_catalog_opts {
+	const char **files; /* --catalog, in order */
+	size_t nfiles;
+	const char **specs; /* --add-machine, in order */
+	size_t nspecs;
+};
+
+/* Room for every argument of argv; false when out of memory. */
+bool cli_catalog_opts_init(struct cli_catalog_opts *co, int argc);
+bool cli_catalog_option(struct cli_catalog_opts *co, int code, const char *arg);
+void cli_catalog_opts_release(struct cli_catalog_opts *co);
+/*
+ * Load the catalog into cat. Returns 0, or prints the one-line error and
+ * returns its exit code with cat released (empty). On success the caller
+ * releases cat with hp_catalog_release().
+ */
+int cli_catalog_load(struct cli_ctx *ctx, struct hp_catalog *cat,
+		     const struct cli_catalog_opts *co);
 
 int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_bits(int argc, char **argv, struct cli_ctx *ctx);

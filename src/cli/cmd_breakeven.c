@@ -16,8 +16,6 @@
 enum {
 	OPT_MACHINE = CLI_OPT_FIRST_FREE,
 	OPT_ALL,
-	OPT_CATALOG,
-	OPT_ADD_MACHINE,
 	OPT_POWER_PRICE,
 	OPT_PUE,
 	OPT_UPTIME,
@@ -110,8 +108,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	static const struct option opts[] = {
 		{"machine", required_argument, NULL, OPT_MACHINE},
 		{"all", no_argument, NULL, OPT_ALL},
-		{"catalog", required_argument, NULL, OPT_CATALOG},
-		{"add-machine", required_argument, NULL, OPT_ADD_MACHINE},
+		CLI_CATALOG_OPTIONS,
 		{"power-price-usd-per-kwh", required_argument, NULL, OPT_POWER_PRICE},
 		{"pue", required_argument, NULL, OPT_PUE},
 		{"uptime-pct", required_argument, NULL, OPT_UPTIME},
@@ -132,17 +129,15 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_payback_input pin = {.months = 36};
 	struct hp_catalog cat = {0};
 	struct hp_error err = {0};
-	const char **files = NULL, **specs = NULL;
+	struct cli_catalog_opts co = {0};
 	const char *machine = NULL, *machine_price = NULL;
-	size_t nfiles = 0, nspecs = 0, nrows = 0;
+	size_t nrows = 0;
 	struct row *rows = NULL;
 	bool all = false;
 	int c, rc = 2;
 
 	sort_by = SORT_SHUTDOWN;
-	files = hp_calloc((size_t)argc + 1, sizeof(*files));
-	specs = hp_calloc((size_t)argc + 1, sizeof(*specs));
-	if (!files || !specs)
+	if (!cli_catalog_opts_init(&co, argc))
 		goto nomem;
 	optind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
@@ -151,7 +146,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 			rc = ctx->exit_code;
 			goto out;
 		}
-		if (cli_net_option(&net, c, a))
+		if (cli_net_option(&net, c, a) || cli_catalog_option(&co, c, a))
 			continue;
 		switch (c) {
 		case OPT_MACHINE:
@@ -159,12 +154,6 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 			break;
 		case OPT_ALL:
 			all = true;
-			break;
-		case OPT_CATALOG:
-			files[nfiles++] = a;
-			break;
-		case OPT_ADD_MACHINE:
-			specs[nspecs++] = a;
 			break;
 		case OPT_POWER_PRICE:
 			if (hp_parse_double(a, 0, 1e3, &ops.power_price_usd_per_kwh,
@@ -246,7 +235,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if ((rc = cli_net_finish(ctx, &net)))
 		goto out;
-	if ((rc = cli_catalog_load(ctx, &cat, files, nfiles, specs, nspecs)))
+	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 
 	if (machine) {
@@ -341,7 +330,6 @@ fail:
 out:
 	hp_free(rows);
 	hp_catalog_release(&cat);
-	hp_free(files);
-	hp_free(specs);
+	cli_catalog_opts_release(&co);
 	return rc;
 }

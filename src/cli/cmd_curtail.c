@@ -187,7 +187,8 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx)
 	if (machine) {
 		struct hp_catalog cat = {0};
 		const struct hp_machine *found;
-		if ((rc = cli_catalog_load(ctx, &cat, &catalog, catalog ? 1 : 0, NULL, 0)) != 0)
+		struct cli_catalog_opts files = {&catalog, catalog ? 1 : 0, NULL, 0};
+		if ((rc = cli_catalog_load(ctx, &cat, &files)) != 0)
 			return rc;
 		found = hp_catalog_find(&cat, machine);
 		if (found) {

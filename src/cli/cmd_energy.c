@@ -15,8 +15,6 @@
 enum {
 	OPT_POWER_PRICE = CLI_OPT_FIRST_FREE,
 	OPT_AS_OF,
-	OPT_CATALOG,
-	OPT_ADD_MACHINE,
 	OPT_PUE_LOWER,
 	OPT_PUE_BEST,
 	OPT_PUE_UPPER
@@ -44,8 +42,7 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 	static const struct option opts[] = {
 		{"power-price-usd-per-kwh", required_argument, NULL, OPT_POWER_PRICE},
 		{"as-of", required_argument, NULL, OPT_AS_OF},
-		{"catalog", required_argument, NULL, OPT_CATALOG},
-		{"add-machine", required_argument, NULL, OPT_ADD_MACHINE},
+		CLI_CATALOG_OPTIONS,
 		{"pue-lower", required_argument, NULL, OPT_PUE_LOWER},
 		{"pue-best", required_argument, NULL, OPT_PUE_BEST},
 		{"pue-upper", required_argument, NULL, OPT_PUE_UPPER},
@@ -59,16 +56,15 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_netpower np;
 	struct hp_catalog cat = {0};
 	struct hp_error err = {0};
-	const char **files = NULL, **specs = NULL, *as_of = NULL;
+	struct cli_catalog_opts co = {0};
+	const char *as_of = NULL;
 	struct hp_mix_item *mix = NULL;
 	const struct hp_machine **used = NULL;
-	size_t nfiles = 0, nspecs = 0, nmix = 0;
+	size_t nmix = 0;
 	int64_t as_of_month = 0;
 	int c, rc = 2;
 
-	files = hp_calloc((size_t)argc + 1, sizeof(*files));
-	specs = hp_calloc((size_t)argc + 1, sizeof(*specs));
-	if (!files || !specs)
+	if (!cli_catalog_opts_init(&co, argc))
 		goto nomem;
 	optind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
@@ -77,7 +73,7 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 			rc = ctx->exit_code;
 			goto out;
 		}
-		if (cli_net_option(&net, c, a))
+		if (cli_net_option(&net, c, a) || cli_catalog_option(&co, c, a))
 			continue;
 		switch (c) {
 		case OPT_POWER_PRICE:
@@ -92,12 +88,6 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 				goto out;
 			}
 			as_of = a;
-			break;
-		case OPT_CATALOG:
-			files[nfiles++] = a;
-			break;
-		case OPT_ADD_MACHINE:
-			specs[nspecs++] = a;
 			break;
 		case OPT_PUE_LOWER:
 			if (hp_parse_double(a, 1, 3, &in.pue_lower, "--pue-lower", &err))
@@ -119,7 +109,7 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if ((rc = cli_net_finish(ctx, &net)))
 		goto out;
-	if ((rc = cli_catalog_load(ctx, &cat, files, nfiles, specs, nspecs)))
+	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 	mix = hp_calloc(cat.n ? cat.n : 1, sizeof(*mix));
 	used = hp_calloc(cat.n ? cat.n : 1, sizeof(*used));
@@ -187,7 +177,6 @@ out:
 	hp_free(mix);
 	hp_free(used);
 	hp_catalog_release(&cat);
-	hp_free(files);
-	hp_free(specs);
+	cli_catalog_opts_release(&co);
 	return rc;
 }

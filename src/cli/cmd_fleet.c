@@ -12,7 +12,7 @@
 #include "hashpivot/parse.h"
 #include "hashpivot/scenario.h"
 
-enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE, OPT_CATALOG, OPT_ADD_MACHINE };
+enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE };
 
 static void set_totals(json_t *o, const struct hp_fleet_totals *t)
 {
@@ -35,8 +35,7 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{"scenario", required_argument, NULL, OPT_SCENARIO},
-		{"catalog", required_argument, NULL, OPT_CATALOG},
-		{"add-machine", required_argument, NULL, OPT_ADD_MACHINE},
+		CLI_CATALOG_OPTIONS,
 		CLI_COMMON_OPTIONS,
 		{0},
 	};
@@ -44,14 +43,12 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_scenario sc = {0};
 	struct hp_fleet_result r = {0};
 	struct hp_error err = {0};
-	const char **files = NULL, **specs = NULL, *path = NULL;
-	size_t nfiles = 0, nspecs = 0;
+	struct cli_catalog_opts co = {0};
+	const char *path = NULL;
 	int c, rc = 2;
 	char key[96];
 
-	files = hp_calloc((size_t)argc + 1, sizeof(*files));
-	specs = hp_calloc((size_t)argc + 1, sizeof(*specs));
-	if (!files || !specs) {
+	if (!cli_catalog_opts_init(&co, argc)) {
 		hp_error_set(&err, HP_ENOMEM, "fleet", "out of memory");
 		goto fail;
 	}
@@ -63,10 +60,8 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		}
 		if (c == OPT_SCENARIO)
 			path = optarg;
-		else if (c == OPT_CATALOG)
-			files[nfiles++] = optarg;
-		else if (c == OPT_ADD_MACHINE)
-			specs[nspecs++] = optarg;
+		else
+			cli_catalog_option(&co, c, optarg);
 	}
 	if (optind < argc) {
 		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
@@ -76,7 +71,7 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage_error(ctx, "--scenario: missing; see 'hashpivot fleet --help'");
 		goto out;
 	}
-	if ((rc = cli_catalog_load(ctx, &cat, files, nfiles, specs, nspecs)))
+	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 	if (hp_scenario_load(path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
 		goto fail;
@@ -153,7 +148,6 @@ out:
 	hp_fleet_result_release(&r);
 	hp_scenario_release(&sc);
 	hp_catalog_release(&cat);
-	hp_free(files);
-	hp_free(specs);
+	cli_catalog_opts_release(&co);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "hashpivot/machines.h"
 
-enum { OPT_CATALOG = CLI_OPT_FIRST_FREE, OPT_ADD_MACHINE, OPT_SORT, OPT_COOLING };
+enum { OPT_SORT = CLI_OPT_FIRST_FREE, OPT_COOLING };
 
 /* ------------------------------------------------------------------ */
 /* sort orders: ascending, ties by name                                 */
@@ -108,8 +108,7 @@ static json_t *machine_json(const struct hp_machine *m)
 int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"catalog", required_argument, NULL, OPT_CATALOG},
-		{"add-machine", required_argument, NULL, OPT_ADD_MACHINE},
+		CLI_CATALOG_OPTIONS,
 		{"sort", required_argument, NULL, OPT_SORT},
 		{"cooling", required_argument, NULL, OPT_COOLING},
 		CLI_COMMON_OPTIONS,
@@ -120,31 +119,23 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 	enum hp_cooling cooling = HP_COOLING_AIR;
 	bool filter = false;
 	int (*cmp)(const void *, const void *) = by_efficiency;
-	const char **files, **specs;
-	size_t nfiles = 0, nspecs = 0, count = 0, i;
+	struct cli_catalog_opts co = {0};
+	size_t count = 0, i;
 	json_t *o, *list;
 	int c, rc;
 
-	/* Each repeatable option's arguments; argc entries always suffice. */
-	files = calloc((size_t)argc + 1, sizeof(*files));
-	specs = calloc((size_t)argc + 1, sizeof(*specs));
-	if (!files || !specs) {
-		free(files);
-		free(specs);
+	if (!cli_catalog_opts_init(&co, argc)) {
+		cli_catalog_opts_release(&co);
 		return cli_emit(ctx, NULL);
 	}
 	optind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
+		if (cli_catalog_option(&co, c, optarg))
+			continue;
 		switch (c) {
 		case CLI_EXIT:
 			rc = ctx->exit_code;
 			goto out;
-		case OPT_CATALOG:
-			files[nfiles++] = optarg;
-			break;
-		case OPT_ADD_MACHINE:
-			specs[nspecs++] = optarg;
-			break;
 		case OPT_SORT:
 			for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
 				if (strcmp(optarg, sorts[i].name) == 0)
@@ -170,7 +161,7 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
 		goto out;
 	}
-	if ((rc = cli_catalog_load(ctx, &cat, files, nfiles, specs, nspecs)) != 0)
+	if ((rc = cli_catalog_load(ctx, &cat, &co)) != 0)
 		goto out;
 
 	if (cat.n > 1)
@@ -188,7 +179,6 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 	hp_catalog_release(&cat);
 	rc = cli_emit(ctx, o);
 out:
-	free(files);
-	free(specs);
+	cli_catalog_opts_release(&co);
 	return rc;
 }
