@@ -33,31 +33,26 @@ for t in "$out"/tests/test_*; do
 	printf '%-28s %s passed, %s failed\n' "$(basename "$t")" "$p" "$f"
 done
 
-cli=$(sh tests/cli/run.sh "$out/hashpivot")
-rc=$?
-printf '%s\n' "$cli" | grep -v '^cli: [0-9]* passed' 
-p=$(printf '%s\n' "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(printf '%s\n' "$cli" | sed -n 's/^cli: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-p=${p:-0}
-f=${f:-1}
-[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-printf '%-28s %s passed, %s failed\n' "cli golden" "$p" "$f"
-passed=$((passed + p))
-failed=$((failed + f))
-[ "$f" -ne 0 ] && failures="$failures cli"
+# Run a script that ends with "<tag>: N passed, N failed"; show its other
+# lines and add its counts (a script that fails without saying counts as one
+# failure).
+run_suite() { # tag label script
+	log=$(sh "$3" "$out/hashpivot")
+	rc=$?
+	printf '%s\n' "$log" | grep -v "^$1: [0-9]* passed"
+	p=$(printf '%s\n' "$log" | sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\1/p")
+	f=$(printf '%s\n' "$log" | sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed\$/\2/p")
+	p=${p:-0}
+	f=${f:-1}
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	printf '%-28s %s passed, %s failed\n' "$2" "$p" "$f"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -ne 0 ] && failures="$failures $1"
+}
 
-bad=$(sh tests/bad/run.sh "$out/hashpivot")
-rc=$?
-printf '%s\n' "$bad" | grep -v '^bad: [0-9]* passed'
-p=$(printf '%s\n' "$bad" | sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-f=$(printf '%s\n' "$bad" | sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-p=${p:-0}
-f=${f:-1}
-[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-printf '%-28s %s passed, %s failed\n' "bad inputs" "$p" "$f"
-passed=$((passed + p))
-failed=$((failed + f))
-[ "$f" -ne 0 ] && failures="$failures bad"
+run_suite cli "cli golden" tests/cli/run.sh
+run_suite bad "bad inputs" tests/bad/run.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
