@@ -30,7 +30,7 @@ OUT := build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIB_PKGS := jansson libcrypto
+LIB_PKGS := jansson libcrypto lapacke
 TEST_PKGS := cmocka
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
@@ -49,7 +49,7 @@ CFLAGS ?=
 ALL_CFLAGS := -std=c11 $(OPT) $(WARNINGS) $(SANFLAGS) -fPIC -fvisibility=hidden \
 	$(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LIBS := $(PKG_LIBS) -lm
+LIBS := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC := $(wildcard src/core/*.c) $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "common.h"
+#include "dailyseries.h"
 #include "error.h"
 #include "machines.h"
 #include "u256.h"
@@ -162,5 +163,39 @@ struct hp_netpower {
  */
 HP_API enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
 					      struct hp_netpower *out, struct hp_error *err);
+
+/*
+ * An exogenous network path for the Monte Carlo models: difficulty growing
+ * by a fixed percentage at every retarget (or read day by day from a file),
+ * fees per block growing at a yearly rate, blocks at 144 a day.
+ */
+struct hp_network_path {
+	int64_t height;                  /* height of the first block of day 0, >= 0 */
+	double difficulty;               /* in effect at `height`, > 0 */
+	double growth_pct_per_epoch;     /* applied at each 2016-block retarget crossed, > -100 */
+	const struct hp_daily_series *difficulty_file; /* NULL, or a daily difficulty
+						       series covering start_day ..
+						       start_day + ndays - 1 (growth
+						       is then unused) */
+	int64_t start_day;               /* days since 1970-01-01 of day 0 */
+	double fees_btc_per_block;       /* on day 0, >= 0 */
+	double fees_growth_pct_per_year; /* compounded daily (365.25 days a year), > -100 */
+	double pool_fee_pct;             /* [0, 100) */
+};
+
+/*
+ * Day by day along the path: the difficulty in effect at each day's first
+ * block (difficulty[d], may be NULL) and what 1 PH/s earns that day after
+ * the pool fee (btc_per_ph_day[d]), for d in [0, ndays). Day d holds heights
+ * height + 144 d ... + 143; each block pays its own subsidy (halvings land
+ * on their exact height) plus the day's fees, and 1 PH/s finds a share
+ * 1e15 x 600 / (D x 2^32) of it, D the difficulty of that block's epoch.
+ * HP_EINVAL naming the field (as the scenario key) for bad inputs, or when
+ * the file does not cover the horizon. Never allocates.
+ * Equations: docs/model.md "Network path".
+ */
+HP_API enum hp_status hp_mining_network_path(const struct hp_network_path *in, int64_t ndays,
+					     double *difficulty, double *btc_per_ph_day,
+					     struct hp_error *err);
 
 #endif
