@@ -12,6 +12,13 @@
  * kept from a failed load. Later modules (pivot, treasury, simulate) add
  * their own top-level sections; this loader knows the ones of the mining
  * model and rejects every other key.
+ *
+ * The Monte Carlo models add three optional sections (docs/scenario.md):
+ * "market" (horizon, price model, difficulty and fee paths, paths and
+ * seed), "treasury" (holdings and policy) and "pivot" (discount rate and
+ * the strategies to compare). Their values are validated by the modules'
+ * own checks (hp_price_model_check, hp_hpc_*_check, hp_treasury_check)
+ * with the section's path in front of the field.
  */
 #ifndef HASHPIVOT_SCENARIO_H
 #define HASHPIVOT_SCENARIO_H
@@ -21,8 +28,13 @@
 #include <stdint.h>
 #include "common.h"
 #include "error.h"
+#include "dailyseries.h"
+#include "hpc.h"
 #include "machines.h"
+#include "mining.h"
 #include "powerprice.h"
+#include "price.h"
+#include "treasury.h"
 
 /* The network state the fleet mines at ("network" section). */
 struct hp_scenario_network {
@@ -72,6 +84,52 @@ struct hp_company {
 	double other_depreciation_usd_per_year; /* buildings, infrastructure (non-cash) */
 };
 
+
+/* "market": the horizon and the paths the Monte Carlo models run over. */
+struct hp_scenario_market {
+	int64_t horizon_months;        /* 1..720; default 120 */
+	int64_t paths;                 /* default number of paths, 1..1e6; default 1000 */
+	uint64_t seed;                 /* default seed; default 1 */
+	struct hp_price_model price;   /* start price defaults to network.price_usd */
+	char *history_file;            /* bootstrap history (NULL: the shipped one,
+					  see hp_scenario_load_history) */
+	struct hp_daily_series history;
+	char *price_file;              /* kind "file" */
+	struct hp_daily_series price_path;
+	struct hp_network_path network; /* height, difficulty, fees and pool fee from
+					   "network" and "company"; growth from here */
+	char *difficulty_file;
+	struct hp_daily_series difficulty;
+	int64_t start_day;             /* days since 1970-01-01 of day 0: as_of's day */
+};
+
+enum hp_conversion_kind { HP_CONVERT_COLOCATION, HP_CONVERT_GPU_CLOUD };
+
+/* One conversion of a strategy ("pivot.strategies[i].conversions[j]"). */
+struct hp_strategy_conversion {
+	enum hp_conversion_kind kind;
+	size_t site;                   /* index into sites */
+	int64_t start_month;           /* month the build starts (wait strategies: chosen) */
+	struct hp_colocation colo;     /* kind colocation */
+	struct hp_gpu_cloud gpu;       /* kind gpu_cloud */
+};
+
+struct hp_strategy {
+	char name[64];
+	struct hp_strategy_conversion *conv; /* none: keep mining */
+	size_t nconv;
+	bool wait;                     /* start the conversions at the month the
+					  least-squares Monte Carlo rule picks */
+	int64_t wait_every_months;     /* decision dates 0, k, 2k, ... */
+	int64_t wait_until_month;      /* last decision date (inclusive) */
+};
+
+struct hp_scenario_pivot {
+	double discount_rate_pct_per_year; /* > -100; default 10 */
+	struct hp_strategy *strategies;
+	size_t nstrategies;
+};
+
 struct hp_scenario {
 	char name[128];
 	bool has_as_of;
@@ -81,6 +139,11 @@ struct hp_scenario {
 	struct hp_site *sites;
 	size_t nsites;               /* >= 1 */
 	struct hp_company company;
+	bool has_market, has_treasury, has_pivot;
+	struct hp_scenario_market market;     /* defaults when !has_market */
+	struct hp_treasury_policy treasury;   /* defaults when !has_treasury: no BTC, no
+						 cash, sell to cover opex and capex */
+	struct hp_scenario_pivot pivot;
 };
 
 /*
@@ -95,5 +158,14 @@ HP_API enum hp_status hp_scenario_parse(const char *text, size_t len, const char
 HP_API enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
 				       struct hp_scenario *out, struct hp_error *err);
 HP_API void hp_scenario_release(struct hp_scenario *s);
+
+/*
+ * Load the bootstrap history when the market's price model is "bootstrap"
+ * and the scenario names no history file: from default_path (the shipped
+ * data/btc_usd_daily.csv), then check the price model against it. Does
+ * nothing for the other models. Errors name "market.price.history".
+ */
+HP_API enum hp_status hp_scenario_load_history(struct hp_scenario *s, const char *default_path,
+					       struct hp_error *err);
 
 #endif

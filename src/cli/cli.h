@@ -183,5 +183,7 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
 
 #endif

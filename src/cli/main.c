@@ -162,6 +162,46 @@ static const struct cli_command commands[] = {
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
 	 "  --pue-lower X, --pue-best X, --pue-upper X  (default 1.01, 1.10, 1.20)\n"
 	 "  --json                   machine-readable output\n"},
+	{"pivot", cmd_pivot, CLI_NEEDS_DATA,
+	 "compare keep-mining and AI/HPC conversion strategies under Monte Carlo",
+	 "usage: hashpivot pivot --scenario FILE [--paths N] [--seed S] [--threads T]\n"
+	 "                       [--csv DIR] [--progress] [--catalog FILE]\n"
+	 "                       [--add-machine SPEC] [--json]\n"
+	 "\n"
+	 "Run every strategy of the scenario's \"pivot\" section (docs/scenario.md) -\n"
+	 "keep mining, convert MW to colocation or GPU cloud, hybrids, wait and\n"
+	 "convert under the least-squares Monte Carlo rule - over the same BTC price\n"
+	 "paths, month by month with the exact mining yield and the treasury policy.\n"
+	 "Per strategy: NPV quantiles and mean, NPV against keep mining, IRR and\n"
+	 "payback of the conversion, probability of running out of cash, BTC sold by\n"
+	 "cause, revenue per kWh against mining, and the conversion rule of a wait\n"
+	 "strategy. Results are identical for any --threads.\n"
+	 "\n"
+	 "  --scenario FILE   the scenario (JSON)\n"
+	 "  --paths N         Monte Carlo paths, 1 to 1000000 (default: market.paths)\n"
+	 "  --seed S          random seed (default: market.seed)\n"
+	 "  --threads T       worker threads, 1 to 256 (default: the CPUs)\n"
+	 "  --csv DIR         write pivot_series.csv and pivot_strategies.csv there\n"
+	 "  --progress        show progress on stderr even when it is not a terminal\n"
+	 "  --catalog FILE    add the machines of a catalog CSV (repeatable)\n"
+	 "  --add-machine SPEC  add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
+	 "  --json            machine-readable output\n"},
+	{"treasury", cmd_treasury, CLI_NEEDS_DATA,
+	 "a miner's BTC treasury and cash under its policy, month by month",
+	 "usage: hashpivot treasury --scenario FILE [--strategy NAME] [--paths N]\n"
+	 "                          [--seed S] [--threads T] [--csv DIR] [--progress]\n"
+	 "                          [--json]\n"
+	 "\n"
+	 "One strategy of the scenario (default: the first; keep mining without a\n"
+	 "\"pivot\" section) with its \"treasury\" policy over Monte Carlo price\n"
+	 "paths: holdings, cash and net worth over time (quantiles), the probability\n"
+	 "and timing of margin calls and liquidations, BTC sold by cause (policy,\n"
+	 "opex, capex, debt, margin call, liquidation), DeFi yield and losses.\n"
+	 "\n"
+	 "  --scenario FILE   the scenario (JSON)\n"
+	 "  --strategy NAME   the strategy whose treasury to show\n"
+	 "  --paths N, --seed S, --threads T, --csv DIR, --progress  as for pivot\n"
+	 "  --json            machine-readable output (monthly quantile series)\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
 	 "\n"

@@ -29,6 +29,7 @@
 
 #include "hashpivot/alloc.h"
 #include "hashpivot/consensus.h"
+#include "hashpivot/finance.h"
 #include "hashpivot/parse.h"
 
 /* Limits: every array and every buffer that grows from the input has one. */
@@ -412,7 +413,7 @@ static const char *suggest_machine(const struct hp_catalog *cat, const char *nam
 /* ------------------------------------------------------------------ */
 
 static const char *const top_keys[] = { "name", "as_of", "network", "machines", "company",
-					"sites", NULL };
+					"sites", "market", "treasury", "pivot", NULL };
 static const char *const network_keys[] = { "difficulty", "bits", "height", "fees_btc_per_block",
 					    "price_usd", NULL };
 static const char *const machine_keys[] = { "name", "manufacturer", "hashrate_ths", "power_w",
@@ -792,6 +793,15 @@ static enum hp_status load_prices(struct hp_scenario *s, struct hp_error *err)
 	return HP_OK;
 }
 
+static void market_defaults(struct hp_scenario *s);
+static void treasury_defaults(struct hp_treasury_policy *t);
+static enum hp_status parse_market(const json_t *o, const char *base_dir, struct hp_scenario *s,
+				   struct hp_error *err);
+static enum hp_status parse_treasury(const json_t *o, struct hp_treasury_policy *t,
+				     struct hp_error *err);
+static enum hp_status parse_pivot(const json_t *o, struct hp_scenario *s, struct hp_error *err);
+static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error *err);
+
 static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 				 const char *base_dir, const struct hp_catalog *shipped,
 				 struct hp_scenario *s, struct hp_error *err)
@@ -833,7 +843,28 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 		return ret;
 	if ((ret = parse_sites(v, base_dir, s, err)) != HP_OK)
 		return ret;
-	return load_prices(s, err);
+
+	market_defaults(s);
+	treasury_defaults(&s->treasury);
+	s->pivot.discount_rate_pct_per_year = 10;
+	if ((v = json_object_get(root, "market")) != NULL) {
+		s->has_market = true;
+		if ((ret = parse_market(v, base_dir, s, err)) != HP_OK)
+			return ret;
+	}
+	if ((v = json_object_get(root, "treasury")) != NULL) {
+		s->has_treasury = true;
+		if ((ret = parse_treasury(v, &s->treasury, err)) != HP_OK)
+			return ret;
+	}
+	if ((v = json_object_get(root, "pivot")) != NULL) {
+		s->has_pivot = true;
+		if ((ret = parse_pivot(v, s, err)) != HP_OK)
+			return ret;
+	}
+	if ((ret = load_prices(s, err)) != HP_OK)
+		return ret;
+	return finish_monte_carlo(s, err);
 }
 
 /* name is what a message about the document as a whole starts with: the
@@ -874,6 +905,680 @@ err1:
 	json_decref(root);
 	hp_scenario_release(&s);
 err0:
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* market, treasury, pivot: the Monte Carlo sections                    */
+/* ------------------------------------------------------------------ */
+
+#define HORIZON_MONTHS_MAX 720
+#define PATHS_MAX 1000000
+#define STRATEGIES_MAX 64
+#define CONVERSIONS_MAX 64
+
+static const char *const market_keys[] = { "horizon_months", "paths", "seed", "price",
+					   "difficulty", "fees", NULL };
+static const char *const price_keys[] = { "model", "start_price_usd", "drift_pct_per_year",
+					  "volatility_pct_per_year", "jumps_per_year",
+					  "jump_mean_pct", "jump_stdev_pct", "history",
+					  "history_from", "history_to", "block_days", "recentre",
+					  "file", NULL };
+static const char *const difficulty_keys[] = { "growth_pct_per_epoch", "file", NULL };
+static const char *const fees_keys[] = { "growth_pct_per_year", NULL };
+static const char *const treasury_keys[] = { "btc", "cash_usd", "min_cash_usd",
+					     "sell_production_pct", "sell_to_cover_opex",
+					     "sell_to_fund_capex", "target_btc", "defi", "loan",
+					     NULL };
+static const char *const defi_keys[] = { "allocation_pct", "apy_pct", "lockup_months",
+					 "loss_probability_pct_per_year", "loss_severity_pct",
+					 NULL };
+static const char *const loan_keys[] = { "principal_usd", "rate_pct_per_year", "ltv_pct",
+					 "margin_call_ltv_pct", "liquidation_ltv_pct",
+					 "term_months", "cure", NULL };
+static const char *const pivot_keys[] = { "discount_rate_pct_per_year", "strategies", NULL };
+static const char *const strategy_keys[] = { "name", "conversions", "wait", NULL };
+static const char *const wait_keys[] = { "every_months", "until_month", NULL };
+static const char *const colo_keys[] = { "type", "site", "start_month", "grid_mw", "pue",
+					 "capex_usd_per_mw", "build_months",
+					 "rate_usd_per_kw_month", "escalator_pct_per_year",
+					 "term_months", "occupancy_start_pct", "occupancy_pct",
+					 "ramp_months", "load_factor_pct", "power_pass_through",
+					 "power_price_usd_per_kwh", "opex_usd_per_mw_year",
+					 "default_probability_pct_per_year", "relet_months", NULL };
+static const char *const gpu_keys[] = { "type", "site", "start_month", "grid_mw", "pue",
+					"capex_usd_per_mw", "build_months", "gpus", "kw_per_gpu",
+					"usd_per_gpu_hour", "price_decline_pct_per_year",
+					"utilisation_pct", "idle_power_pct", "capex_usd_per_gpu",
+					"capex_decline_pct_per_year", "refresh_months",
+					"opex_usd_per_gpu_year", "power_price_usd_per_kwh", NULL };
+
+/* Defaults a conversion takes from its site once the site's prices are read. */
+#define POWER_PRICE_FROM_SITE (-1.0)
+
+/* A UTC day "YYYY-MM-DD" (or a time on it) as days since 1970-01-01. */
+static enum hp_status get_day(const json_t *obj, const char *parent, const char *key,
+			      bool *has, int64_t *day, struct hp_error *err)
+{
+	int64_t t = 0;
+	enum hp_status ret;
+
+	if ((ret = get_time(obj, parent, key, has, &t, err)) != HP_OK)
+		return ret;
+	if (*has)
+		*day = t / 86400;
+	return HP_OK;
+}
+
+static enum hp_status get_file(const json_t *obj, const char *parent, const char *key,
+			       const char *base_dir, char **out, struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	const char *s;
+	enum hp_status ret;
+	json_t *v = member(obj, parent, key, OPTIONAL, f, &ret, err);
+
+	if (!v)
+		return ret;
+	if ((ret = want_string(v, f, 1, FILE_NAME_MAX, &s, err)) != HP_OK)
+		return ret;
+	if (!(*out = resolve(base_dir, s)))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	return HP_OK;
+}
+
+/* Keys that only some price models take: name the model that does. */
+static enum hp_status price_key_allowed(const json_t *o, enum hp_price_kind k,
+					struct hp_error *err)
+{
+	static const struct {
+		const char *key;
+		unsigned models; /* bit per enum hp_price_kind */
+	} only[] = {
+		{ "start_price_usd", 1u << HP_PRICE_GBM | 1u << HP_PRICE_MERTON | 1u << HP_PRICE_BOOTSTRAP },
+		{ "drift_pct_per_year", 1u << HP_PRICE_GBM | 1u << HP_PRICE_MERTON | 1u << HP_PRICE_BOOTSTRAP },
+		{ "volatility_pct_per_year", 1u << HP_PRICE_GBM | 1u << HP_PRICE_MERTON },
+		{ "jumps_per_year", 1u << HP_PRICE_MERTON },
+		{ "jump_mean_pct", 1u << HP_PRICE_MERTON },
+		{ "jump_stdev_pct", 1u << HP_PRICE_MERTON },
+		{ "history", 1u << HP_PRICE_BOOTSTRAP },
+		{ "history_from", 1u << HP_PRICE_BOOTSTRAP },
+		{ "history_to", 1u << HP_PRICE_BOOTSTRAP },
+		{ "block_days", 1u << HP_PRICE_BOOTSTRAP },
+		{ "recentre", 1u << HP_PRICE_BOOTSTRAP },
+		{ "file", 1u << HP_PRICE_FILE },
+	};
+	char f[FIELD_LEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(only) / sizeof(only[0]); i++)
+		if (json_object_get(o, only[i].key) && !(only[i].models & (1u << k))) {
+			path_key(f, "market.price", only[i].key);
+			return hp_error_set(err, HP_EINVAL, f, "does not apply to model \"%s\"",
+					    hp_price_kind_name(k));
+		}
+	return HP_OK;
+}
+
+static enum hp_status parse_price(const json_t *o, const char *base_dir, struct hp_scenario *s,
+				  struct hp_error *err)
+{
+	const char *p = "market.price";
+	struct hp_scenario_market *mk = &s->market;
+	struct hp_price_model *m = &mk->price;
+	char f[FIELD_LEN];
+	const char *name;
+	enum hp_status ret;
+	json_t *v;
+	bool has;
+
+	if ((ret = want_object(o, p, price_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "model", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, 32, &name, err)) != HP_OK ||
+	    (ret = hp_price_kind_parse(name, f, &m->kind, err)) != HP_OK ||
+	    (ret = price_key_allowed(o, m->kind, err)) != HP_OK)
+		return ret;
+	if ((ret = get_real(o, p, "start_price_usd", OPTIONAL, OPEN_CLOSED(0, 1e12),
+			    &m->start_price_usd, err)) != HP_OK ||
+	    (ret = get_real(o, p, "drift_pct_per_year", OPTIONAL, CLOSED(-100, 1000),
+			    &m->drift_pct_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "volatility_pct_per_year",
+			    m->kind == HP_PRICE_GBM || m->kind == HP_PRICE_MERTON ? REQUIRED
+										 : OPTIONAL,
+			    CLOSED(0, 1000), &m->volatility_pct_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "jumps_per_year", m->kind == HP_PRICE_MERTON ? REQUIRED : OPTIONAL,
+			    CLOSED(0, 365.25), &m->jumps_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "jump_mean_pct", OPTIONAL, CLOSED(-1000, 1000),
+			    &m->jump_mean_pct, err)) != HP_OK ||
+	    (ret = get_real(o, p, "jump_stdev_pct", OPTIONAL, CLOSED(0, 1000), &m->jump_stdev_pct,
+			    err)) != HP_OK ||
+	    (ret = get_file(o, p, "history", base_dir, &mk->history_file, err)) != HP_OK ||
+	    (ret = get_day(o, p, "history_from", &has, &m->history_from_day, err)) != HP_OK ||
+	    (ret = get_day(o, p, "history_to", &has, &m->history_to_day, err)) != HP_OK ||
+	    (ret = get_int(o, p, "block_days", OPTIONAL, 1, 3650, &m->block_days, err)) != HP_OK ||
+	    (ret = get_bool(o, p, "recentre", &m->recentre, err)) != HP_OK ||
+	    (ret = get_file(o, p, "file", base_dir, &mk->price_file, err)) != HP_OK)
+		return ret;
+	if (m->kind == HP_PRICE_FILE && !mk->price_file) {
+		path_key(f, p, "file");
+		return hp_error_set(err, HP_EINVAL, f, "missing (model \"file\" reads its path from it)");
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_market(const json_t *o, const char *base_dir, struct hp_scenario *s,
+				   struct hp_error *err)
+{
+	const char *p = "market";
+	struct hp_scenario_market *mk = &s->market;
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	int64_t seed;
+	json_t *v;
+
+	if ((ret = want_object(o, p, market_keys, err)) != HP_OK)
+		return ret;
+	if ((ret = get_int(o, p, "horizon_months", OPTIONAL, 1, HORIZON_MONTHS_MAX,
+			   &mk->horizon_months, err)) != HP_OK ||
+	    (ret = get_int(o, p, "paths", OPTIONAL, 1, PATHS_MAX, &mk->paths, err)) != HP_OK)
+		return ret;
+	seed = (int64_t)mk->seed;
+	if ((ret = get_int(o, p, "seed", OPTIONAL, 0, INT64_MAX, &seed, err)) != HP_OK)
+		return ret;
+	mk->seed = (uint64_t)seed;
+	if ((v = member(o, p, "price", OPTIONAL, f, &ret, err)) != NULL &&
+	    (ret = parse_price(v, base_dir, s, err)) != HP_OK)
+		return ret;
+	if ((v = member(o, p, "difficulty", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_object(v, f, difficulty_keys, err)) != HP_OK ||
+		    (ret = get_real(v, f, "growth_pct_per_epoch", OPTIONAL, OPEN_CLOSED(-100, 1000),
+				    &mk->network.growth_pct_per_epoch, err)) != HP_OK ||
+		    (ret = get_file(v, f, "file", base_dir, &mk->difficulty_file, err)) != HP_OK)
+			return ret;
+		if (mk->difficulty_file && json_object_get(v, "growth_pct_per_epoch"))
+			return hp_error_set(err, HP_EINVAL, "market.difficulty",
+					    "must have one of growth_pct_per_epoch and file, got both");
+	}
+	if ((v = member(o, p, "fees", OPTIONAL, f, &ret, err)) != NULL &&
+	    ((ret = want_object(v, f, fees_keys, err)) != HP_OK ||
+	     (ret = get_real(v, f, "growth_pct_per_year", OPTIONAL, OPEN_CLOSED(-100, 1000),
+			     &mk->network.fees_growth_pct_per_year, err)) != HP_OK))
+		return ret;
+	return HP_OK;
+}
+
+/* Market defaults, taken before the section is read. */
+static void market_defaults(struct hp_scenario *s)
+{
+	struct hp_scenario_market *mk = &s->market;
+
+	mk->horizon_months = 120;
+	mk->paths = 1000;
+	mk->seed = 1;
+	mk->price.kind = HP_PRICE_GBM;
+	mk->price.volatility_pct_per_year = 0;
+	mk->price.block_days = 30;
+	mk->price.history_from_day = INT64_MIN;
+	mk->price.history_to_day = INT64_MIN;
+}
+
+static enum hp_status parse_defi(const json_t *o, struct hp_defi *d, struct hp_error *err)
+{
+	const char *p = "treasury.defi";
+	enum hp_status ret;
+
+	if ((ret = want_object(o, p, defi_keys, err)) != HP_OK ||
+	    (ret = get_real(o, p, "allocation_pct", REQUIRED, CLOSED(0, 100), &d->allocation_pct,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "apy_pct", REQUIRED, CLOSED(0, 100), &d->apy_pct, err)) != HP_OK ||
+	    (ret = get_int(o, p, "lockup_months", OPTIONAL, 0, HORIZON_MONTHS_MAX,
+			   &d->lockup_months, err)) != HP_OK ||
+	    (ret = get_real(o, p, "loss_probability_pct_per_year", OPTIONAL, CLOSED(0, 100),
+			    &d->loss_probability_pct_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "loss_severity_pct", OPTIONAL, CLOSED(0, 100),
+			    &d->loss_severity_pct, err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+static enum hp_status parse_loan(const json_t *o, struct hp_loan *l, struct hp_error *err)
+{
+	const char *p = "treasury.loan";
+	char f[FIELD_LEN], got[GOT_LEN];
+	const char *cure;
+	enum hp_status ret;
+	json_t *v;
+
+	if ((ret = want_object(o, p, loan_keys, err)) != HP_OK ||
+	    (ret = get_real(o, p, "principal_usd", REQUIRED, AT_LEAST(0), &l->principal_usd,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "rate_pct_per_year", REQUIRED, CLOSED(0, 100),
+			    &l->rate_pct_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "ltv_pct", REQUIRED, OPEN_CLOSED(0, 100), &l->ltv_pct, err)) !=
+		    HP_OK ||
+	    (ret = get_real(o, p, "margin_call_ltv_pct", REQUIRED, OPEN_CLOSED(0, 100),
+			    &l->margin_call_ltv_pct, err)) != HP_OK ||
+	    (ret = get_real(o, p, "liquidation_ltv_pct", REQUIRED, OPEN_CLOSED(0, 100),
+			    &l->liquidation_ltv_pct, err)) != HP_OK ||
+	    (ret = get_int(o, p, "term_months", OPTIONAL, 0, HORIZON_MONTHS_MAX, &l->term_months,
+			   err)) != HP_OK)
+		return ret;
+	l->cure = HP_CURE_TOP_UP;
+	if ((v = member(o, p, "cure", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_string(v, f, 1, 32, &cure, err)) != HP_OK)
+			return ret;
+		if (strcmp(cure, "top_up") == 0)
+			l->cure = HP_CURE_TOP_UP;
+		else if (strcmp(cure, "repay") == 0)
+			l->cure = HP_CURE_REPAY;
+		else
+			return hp_error_set(err, HP_EINVAL, f,
+					    "must be \"top_up\" or \"repay\", got %s",
+					    describe(v, got));
+	}
+	return HP_OK;
+}
+
+static void treasury_defaults(struct hp_treasury_policy *t)
+{
+	t->sell_to_cover_opex = true;
+	t->sell_to_fund_capex = true;
+}
+
+static enum hp_status parse_treasury(const json_t *o, struct hp_treasury_policy *t,
+				     struct hp_error *err)
+{
+	const char *p = "treasury";
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v;
+
+	if ((ret = want_object(o, p, treasury_keys, err)) != HP_OK ||
+	    (ret = get_real(o, p, "btc", OPTIONAL, CLOSED(0, 21e6), &t->btc, err)) != HP_OK ||
+	    (ret = get_real(o, p, "cash_usd", OPTIONAL, CLOSED(0, 1e15), &t->cash_usd, err)) !=
+		    HP_OK ||
+	    (ret = get_real(o, p, "min_cash_usd", OPTIONAL, CLOSED(0, 1e15), &t->min_cash_usd,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "sell_production_pct", OPTIONAL, CLOSED(0, 100),
+			    &t->sell_production_pct, err)) != HP_OK ||
+	    (ret = get_bool(o, p, "sell_to_cover_opex", &t->sell_to_cover_opex, err)) != HP_OK ||
+	    (ret = get_bool(o, p, "sell_to_fund_capex", &t->sell_to_fund_capex, err)) != HP_OK)
+		return ret;
+	if (json_object_get(o, "target_btc")) {
+		if ((ret = get_real(o, p, "target_btc", OPTIONAL, CLOSED(0, 21e6), &t->target_btc,
+				    err)) != HP_OK)
+			return ret;
+		t->has_target = true;
+	}
+	if ((v = member(o, p, "defi", OPTIONAL, f, &ret, err)) != NULL &&
+	    (ret = parse_defi(v, &t->defi, err)) != HP_OK)
+		return ret;
+	if ((v = member(o, p, "loan", OPTIONAL, f, &ret, err)) != NULL &&
+	    (ret = parse_loan(v, &t->loan, err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+static enum hp_status parse_conversion(const json_t *o, const char *p, const struct hp_scenario *s,
+				       struct hp_strategy_conversion *c, struct hp_error *err)
+{
+	char f[FIELD_LEN], got[GOT_LEN];
+	const char *type, *site;
+	struct hp_conversion *cv;
+	enum hp_status ret;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(o))
+		return type_error(o, p, "an object", err);
+	if (!(v = member(o, p, "type", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, 32, &type, err)) != HP_OK)
+		return ret;
+	if (strcmp(type, "colocation") == 0)
+		c->kind = HP_CONVERT_COLOCATION;
+	else if (strcmp(type, "gpu_cloud") == 0)
+		c->kind = HP_CONVERT_GPU_CLOUD;
+	else
+		return hp_error_set(err, HP_EINVAL, f,
+				    "must be \"colocation\" or \"gpu_cloud\", got %s",
+				    describe(v, got));
+	if ((ret = check_keys(o, p, c->kind == HP_CONVERT_COLOCATION ? colo_keys : gpu_keys, err)) !=
+	    HP_OK)
+		return ret;
+	if (!(v = member(o, p, "site", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, SITE_NAME_MAX, &site, err)) != HP_OK)
+		return ret;
+	for (i = 0; i < s->nsites && strcmp(s->sites[i].name, site) != 0; i++)
+		;
+	if (i == s->nsites)
+		return hp_error_set(err, HP_EINVAL, f, "no site is named %s", describe(v, got));
+	c->site = i;
+	if ((ret = get_int(o, p, "start_month", OPTIONAL, 0, HORIZON_MONTHS_MAX, &c->start_month,
+			   err)) != HP_OK)
+		return ret;
+
+	cv = c->kind == HP_CONVERT_COLOCATION ? &c->colo.conv : &c->gpu.conv;
+	cv->pue = 1.3;
+	if ((ret = get_real(o, p, "grid_mw", REQUIRED, OPEN_CLOSED(0, 1e6), &cv->grid_mw, err)) !=
+		    HP_OK ||
+	    (ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &cv->pue, err)) != HP_OK ||
+	    (ret = get_real(o, p, "capex_usd_per_mw", REQUIRED, AT_LEAST(0), &cv->capex_usd_per_mw,
+			    err)) != HP_OK ||
+	    (ret = get_int(o, p, "build_months", REQUIRED, 0, HORIZON_MONTHS_MAX,
+			   &cv->build_months, err)) != HP_OK)
+		return ret;
+
+	if (c->kind == HP_CONVERT_COLOCATION) {
+		struct hp_colocation *k = &c->colo;
+		k->term_months = 120;
+		k->occupancy_start_pct = 100;
+		k->occupancy_pct = 100;
+		k->load_factor_pct = 100;
+		k->power_pass_through = true;
+		k->power_price_usd_per_kwh = POWER_PRICE_FROM_SITE;
+		if ((ret = get_real(o, p, "rate_usd_per_kw_month", REQUIRED, AT_LEAST(0),
+				    &k->rate_usd_per_kw_month, err)) != HP_OK ||
+		    (ret = get_real(o, p, "escalator_pct_per_year", OPTIONAL, OPEN_CLOSED(-100, 100),
+				    &k->escalator_pct_per_year, err)) != HP_OK ||
+		    (ret = get_int(o, p, "term_months", OPTIONAL, 1, 1200, &k->term_months, err)) !=
+			    HP_OK ||
+		    (ret = get_real(o, p, "occupancy_start_pct", OPTIONAL, CLOSED(0, 100),
+				    &k->occupancy_start_pct, err)) != HP_OK ||
+		    (ret = get_real(o, p, "occupancy_pct", OPTIONAL, CLOSED(0, 100),
+				    &k->occupancy_pct, err)) != HP_OK ||
+		    (ret = get_int(o, p, "ramp_months", OPTIONAL, 0, HORIZON_MONTHS_MAX,
+				   &k->ramp_months, err)) != HP_OK ||
+		    (ret = get_real(o, p, "load_factor_pct", OPTIONAL, CLOSED(0, 100),
+				    &k->load_factor_pct, err)) != HP_OK ||
+		    (ret = get_bool(o, p, "power_pass_through", &k->power_pass_through, err)) !=
+			    HP_OK ||
+		    (ret = get_real(o, p, "power_price_usd_per_kwh", OPTIONAL, CLOSED(0, 10),
+				    &k->power_price_usd_per_kwh, err)) != HP_OK ||
+		    (ret = get_real(o, p, "opex_usd_per_mw_year", OPTIONAL, AT_LEAST(0),
+				    &k->opex_usd_per_mw_year, err)) != HP_OK ||
+		    (ret = get_real(o, p, "default_probability_pct_per_year", OPTIONAL,
+				    CLOSED_OPEN(0, 100), &k->default_probability_pct_per_year,
+				    err)) != HP_OK ||
+		    (ret = get_int(o, p, "relet_months", OPTIONAL, 0, HORIZON_MONTHS_MAX,
+				   &k->relet_months, err)) != HP_OK)
+			return ret;
+	} else {
+		struct hp_gpu_cloud *g = &c->gpu;
+		g->idle_power_pct = 30;
+		g->power_price_usd_per_kwh = POWER_PRICE_FROM_SITE;
+		if ((ret = get_int(o, p, "gpus", OPTIONAL, 0, 100000000, &g->gpus, err)) != HP_OK ||
+		    (ret = get_real(o, p, "kw_per_gpu", REQUIRED, OPEN_CLOSED(0, 100),
+				    &g->kw_per_gpu, err)) != HP_OK ||
+		    (ret = get_real(o, p, "usd_per_gpu_hour", REQUIRED, CLOSED(0, 1e4),
+				    &g->usd_per_gpu_hour, err)) != HP_OK ||
+		    (ret = get_real(o, p, "price_decline_pct_per_year", OPTIONAL, CLOSED_OPEN(0, 100),
+				    &g->price_decline_pct_per_year, err)) != HP_OK ||
+		    (ret = get_real(o, p, "utilisation_pct", REQUIRED, CLOSED(0, 100),
+				    &g->utilisation_pct, err)) != HP_OK ||
+		    (ret = get_real(o, p, "idle_power_pct", OPTIONAL, CLOSED(0, 100),
+				    &g->idle_power_pct, err)) != HP_OK ||
+		    (ret = get_real(o, p, "capex_usd_per_gpu", REQUIRED, AT_LEAST(0),
+				    &g->capex_usd_per_gpu, err)) != HP_OK ||
+		    (ret = get_real(o, p, "capex_decline_pct_per_year", OPTIONAL, CLOSED_OPEN(0, 100),
+				    &g->capex_decline_pct_per_year, err)) != HP_OK ||
+		    (ret = get_int(o, p, "refresh_months", OPTIONAL, 0, HORIZON_MONTHS_MAX,
+				   &g->refresh_months, err)) != HP_OK ||
+		    (ret = get_real(o, p, "opex_usd_per_gpu_year", OPTIONAL, AT_LEAST(0),
+				    &g->opex_usd_per_gpu_year, err)) != HP_OK ||
+		    (ret = get_real(o, p, "power_price_usd_per_kwh", OPTIONAL, CLOSED(0, 10),
+				    &g->power_price_usd_per_kwh, err)) != HP_OK)
+			return ret;
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_strategy(const json_t *o, const char *p, struct hp_scenario *s,
+				     size_t index, struct hp_strategy *st, struct hp_error *err)
+{
+	char f[FIELD_LEN], fc[FIELD_LEN], got[GOT_LEN];
+	const char *name;
+	enum hp_status ret;
+	json_t *v;
+	size_t n, i;
+
+	if ((ret = want_object(o, p, strategy_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "name", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, sizeof(st->name) - 1, &name, err)) != HP_OK)
+		return ret;
+	for (i = 0; i < index; i++)
+		if (strcmp(s->pivot.strategies[i].name, name) == 0)
+			return hp_error_set(err, HP_EINVAL, f, "must be unique, got %s again",
+					    describe(v, got));
+	memcpy(st->name, name, strlen(name) + 1);
+
+	if ((v = member(o, p, "conversions", OPTIONAL, fc, &ret, err)) != NULL) {
+		if (!json_is_array(v))
+			return type_error(v, fc, "an array", err);
+		n = json_array_size(v);
+		if (n > CONVERSIONS_MAX)
+			return hp_error_set(err, HP_EINVAL, fc, "must have at most %d conversions, got %zu",
+					    CONVERSIONS_MAX, n);
+		if (n && !(st->conv = hp_calloc(n, sizeof(*st->conv))))
+			return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+		st->nconv = n;
+		for (i = 0; i < n; i++) {
+			path_index(f, p, "conversions", i);
+			if ((ret = parse_conversion(json_array_get(v, i), f, s, &st->conv[i], err)) !=
+			    HP_OK)
+				return ret;
+		}
+	}
+	if ((v = member(o, p, "wait", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_object(v, f, wait_keys, err)) != HP_OK)
+			return ret;
+		if (!st->nconv)
+			return hp_error_set(err, HP_EINVAL, f,
+					    "needs conversions to decide the start of");
+		st->wait = true;
+		st->wait_every_months = 3;
+		st->wait_until_month = 0;
+		if ((ret = get_int(v, f, "every_months", OPTIONAL, 1, HORIZON_MONTHS_MAX,
+				   &st->wait_every_months, err)) != HP_OK ||
+		    (ret = get_int(v, f, "until_month", REQUIRED, 0, HORIZON_MONTHS_MAX,
+				   &st->wait_until_month, err)) != HP_OK)
+			return ret;
+		for (i = 0; i < st->nconv; i++)
+			if (st->conv[i].start_month != 0) {
+				path_index(fc, p, "conversions", i);
+				path_key(f, fc, "start_month");
+				return hp_error_set(err, HP_EINVAL, f,
+						    "must be 0 (or absent) in a wait strategy, got %lld",
+						    (long long)st->conv[i].start_month);
+			}
+	}
+	return HP_OK;
+}
+
+static enum hp_status parse_pivot(const json_t *o, struct hp_scenario *s, struct hp_error *err)
+{
+	const char *p = "pivot";
+	char f[FIELD_LEN], fs[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v;
+	size_t n, i;
+
+	if ((ret = want_object(o, p, pivot_keys, err)) != HP_OK ||
+	    (ret = get_real(o, p, "discount_rate_pct_per_year", OPTIONAL, OPEN_CLOSED(-100, 1000),
+			    &s->pivot.discount_rate_pct_per_year, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "strategies", REQUIRED, fs, &ret, err)))
+		return ret;
+	if ((ret = want_array(v, fs, STRATEGIES_MAX, "strategy", "strategies", &n, err)) != HP_OK)
+		return ret;
+	if (!(s->pivot.strategies = hp_calloc(n, sizeof(*s->pivot.strategies))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	s->pivot.nstrategies = n;
+	for (i = 0; i < n; i++) {
+		path_index(f, p, "strategies", i);
+		if ((ret = parse_strategy(json_array_get(v, i), f, s, i, &s->pivot.strategies[i],
+					  err)) != HP_OK)
+			return ret;
+	}
+	return HP_OK;
+}
+
+/* A site's flat power price, or the mean of its hourly file, in USD/kWh. */
+static double site_power_price(const struct hp_site *site)
+{
+	return site->power_price_file ? hp_power_series_mean(&site->prices) / 1000
+				       : site->power_price_usd_per_kwh;
+}
+
+/* The sections' files, defaults that depend on other sections, and the
+ * modules' own checks - after the whole document has been read. */
+static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error *err)
+{
+	struct hp_scenario_market *mk = &s->market;
+	char prefix[FIELD_LEN + 8], f[FIELD_LEN], fl[FIELD_LEN + 32], a[32], b[32];
+	int64_t *bounds = NULL, ndays;
+	enum hp_status ret = HP_OK;
+	size_t i, j;
+
+	/* The network path starts from the "network" section. */
+	mk->network.height = s->network.height;
+	mk->network.difficulty = s->network.difficulty;
+	mk->network.fees_btc_per_block = s->network.fees_btc_per_block;
+	mk->network.pool_fee_pct = s->company.pool_fee_pct;
+	if (mk->price.start_price_usd == 0)
+		mk->price.start_price_usd = s->network.price_usd;
+	if (!s->has_market && !s->has_pivot && !s->has_treasury)
+		return HP_OK;
+	if (!s->has_as_of)
+		return hp_error_set(err, HP_EINVAL, "as_of",
+				    "missing (the market's months are calendar months from it)");
+	mk->start_day = s->as_of / 86400 - (s->as_of % 86400 < 0);
+	mk->network.start_day = mk->start_day;
+	mk->price.start_day = mk->start_day;
+
+	if (!(bounds = hp_malloc(((size_t)mk->horizon_months + 1) * sizeof(*bounds))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	hp_finance_month_bounds(mk->start_day, (size_t)mk->horizon_months, bounds);
+	ndays = bounds[mk->horizon_months];
+
+	if (mk->price_file) {
+		if ((ret = hp_daily_series_load(mk->price_file, hp_daily_series_price_columns,
+						&mk->price_path, err)) != HP_OK) {
+			hp_error_prefix(err, "market.price.file: ");
+			goto out;
+		}
+		mk->price.path = &mk->price_path;
+	}
+	if (mk->history_file) {
+		if ((ret = hp_daily_series_load(mk->history_file, hp_daily_series_price_columns,
+						&mk->history, err)) != HP_OK) {
+			hp_error_prefix(err, "market.price.history: ");
+			goto out;
+		}
+	}
+	if (mk->difficulty_file) {
+		if ((ret = hp_daily_series_load(mk->difficulty_file,
+						hp_daily_series_difficulty_columns, &mk->difficulty,
+						err)) != HP_OK) {
+			hp_error_prefix(err, "market.difficulty.file: ");
+			goto out;
+		}
+		mk->network.difficulty_file = &mk->difficulty;
+	}
+	/* A bootstrap without its own history is checked once the shipped one
+	 * is loaded (hp_scenario_load_history). */
+	if (mk->price.kind != HP_PRICE_BOOTSTRAP || mk->history_file) {
+		if (mk->history_file)
+			mk->price.history = &mk->history;
+		if (mk->price.kind == HP_PRICE_BOOTSTRAP && mk->price.history_from_day == INT64_MIN)
+			mk->price.history_from_day = mk->history.first_day;
+		if (mk->price.kind == HP_PRICE_BOOTSTRAP && mk->price.history_to_day == INT64_MIN)
+			mk->price.history_to_day = mk->history.first_day + (int64_t)mk->history.n - 1;
+		if ((ret = hp_price_model_check(&mk->price, ndays, err)) != HP_OK) {
+			hp_error_prefix(err, "market.price.");
+			goto out;
+		}
+	}
+	if ((ret = hp_mining_network_path(&mk->network, ndays, NULL, NULL, err)) != HP_OK) {
+		hp_error_prefix(err, "market.");
+		goto out;
+	}
+	if ((ret = hp_treasury_check(&s->treasury, mk->price.kind == HP_PRICE_FILE
+							   ? mk->price_path.value[hp_daily_series_index(
+								     &mk->price_path, mk->start_day)]
+							   : mk->price.start_price_usd,
+				     err)) != HP_OK) {
+		hp_error_prefix(err, "treasury.");
+		goto out;
+	}
+
+	for (i = 0; i < s->pivot.nstrategies; i++) {
+		struct hp_strategy *st = &s->pivot.strategies[i];
+		double *converted = NULL;
+		if (st->wait && st->wait_until_month >= mk->horizon_months) {
+			snprintf(prefix, sizeof(prefix), "pivot.strategies[%zu].wait", i);
+			path_key(f, prefix, "until_month");
+			ret = hp_error_set(err, HP_EINVAL, f,
+					   "must be < the horizon of %lld months, got %lld",
+					   (long long)mk->horizon_months,
+					   (long long)st->wait_until_month);
+			goto out;
+		}
+		if (!(converted = hp_calloc(s->nsites, sizeof(*converted)))) {
+			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+			goto out;
+		}
+		for (j = 0; j < st->nconv; j++) {
+			struct hp_strategy_conversion *c = &st->conv[j];
+			const struct hp_site *site = &s->sites[c->site];
+			int64_t left = mk->horizon_months - c->start_month;
+			snprintf(prefix, sizeof(prefix), "pivot.strategies[%zu].conversions[%zu].", i,
+				 j);
+			if (c->start_month >= mk->horizon_months) {
+				snprintf(fl, sizeof(fl), "%sstart_month", prefix);
+				ret = hp_error_set(err, HP_EINVAL, fl,
+						   "must be < the horizon of %lld months, got %lld",
+						   (long long)mk->horizon_months,
+						   (long long)c->start_month);
+				break;
+			}
+			if (c->kind == HP_CONVERT_COLOCATION) {
+				if (c->colo.power_price_usd_per_kwh == POWER_PRICE_FROM_SITE)
+					c->colo.power_price_usd_per_kwh = site_power_price(site);
+				ret = hp_hpc_colocation_check(&c->colo, left, err);
+				converted[c->site] += c->colo.conv.grid_mw;
+			} else {
+				if (c->gpu.power_price_usd_per_kwh == POWER_PRICE_FROM_SITE)
+					c->gpu.power_price_usd_per_kwh = site_power_price(site);
+				ret = hp_hpc_gpu_check(&c->gpu, left, err);
+				converted[c->site] += c->gpu.conv.grid_mw;
+			}
+			if (ret != HP_OK) {
+				hp_error_prefix(err, prefix);
+				break;
+			}
+			if (converted[c->site] > site->grid_mw) {
+				format_real(converted[c->site], a);
+				format_real(site->grid_mw, b);
+				snprintf(prefix, sizeof(prefix), "pivot.strategies[%zu]", i);
+				path_key(f, prefix, "conversions");
+				ret = hp_error_set(err, HP_EINVAL, f,
+						   "convert %s MW of site \"%s\", more than its grid_mw %s",
+						   a, site->name, b);
+				break;
+			}
+		}
+		hp_free(converted);
+		if (ret != HP_OK)
+			goto out;
+	}
+out:
+	hp_free(bounds);
 	return ret;
 }
 
@@ -958,5 +1663,43 @@ void hp_scenario_release(struct hp_scenario *s)
 	}
 	hp_free(s->sites);
 	hp_catalog_release(&s->catalog);
+	for (i = 0; i < s->pivot.nstrategies; i++)
+		hp_free(s->pivot.strategies[i].conv);
+	hp_free(s->pivot.strategies);
+	hp_free(s->market.history_file);
+	hp_free(s->market.price_file);
+	hp_free(s->market.difficulty_file);
+	hp_daily_series_release(&s->market.history);
+	hp_daily_series_release(&s->market.price_path);
+	hp_daily_series_release(&s->market.difficulty);
 	memset(s, 0, sizeof(*s));
+}
+
+enum hp_status hp_scenario_load_history(struct hp_scenario *s, const char *default_path,
+					struct hp_error *err)
+{
+	struct hp_scenario_market *mk = &s->market;
+	int64_t *bounds;
+	enum hp_status ret;
+
+	if (mk->price.kind != HP_PRICE_BOOTSTRAP || mk->price.history)
+		return HP_OK;
+	if ((ret = hp_daily_series_load(default_path, hp_daily_series_price_columns, &mk->history,
+					err)) != HP_OK) {
+		hp_error_prefix(err, "market.price.history: ");
+		return ret;
+	}
+	mk->price.history = &mk->history;
+	if (mk->price.history_from_day == INT64_MIN)
+		mk->price.history_from_day = mk->history.first_day;
+	if (mk->price.history_to_day == INT64_MIN)
+		mk->price.history_to_day = mk->history.first_day + (int64_t)mk->history.n - 1;
+	if (!(bounds = hp_malloc(((size_t)mk->horizon_months + 1) * sizeof(*bounds))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	hp_finance_month_bounds(mk->start_day, (size_t)mk->horizon_months, bounds);
+	ret = hp_price_model_check(&mk->price, bounds[mk->horizon_months], err);
+	hp_free(bounds);
+	if (ret != HP_OK)
+		hp_error_prefix(err, "market.price.");
+	return ret;
 }

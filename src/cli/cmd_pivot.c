@@ -1,0 +1,595 @@
+/*
+ * cmd_pivot.c - `hashpivot pivot` (the strategies of a scenario compared
+ * under Monte Carlo: NPV, IRR, payback, cash and BTC sold) and `hashpivot
+ * treasury` (one strategy's treasury month by month: holdings, cash, margin
+ * calls, liquidations, sales by cause, yield). Both run hp_pivot_run; they
+ * differ in what they report. --csv DIR writes the time series; each file
+ * is written to a temporary name and renamed, so an interrupted run leaves
+ * no half-written file.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "hashpivot/alloc.h"
+#include "hashpivot/machines.h"
+#include "hashpivot/parse.h"
+#include "hashpivot/pivot.h"
+#include "hashpivot/scenario.h"
+
+enum {
+	OPT_SCENARIO = CLI_OPT_FIRST_FREE,
+	OPT_PATHS,
+	OPT_SEED,
+	OPT_THREADS,
+	OPT_CSV,
+	OPT_PROGRESS,
+	OPT_STRATEGY
+};
+
+struct opts {
+	const char *scenario, *paths, *seed, *threads, *csv, *strategy;
+	bool progress;
+};
+
+/* ------------------------------------------------------------------ */
+/* progress on stderr                                                   */
+/* ------------------------------------------------------------------ */
+
+struct progress {
+	const char *cmd;
+	double t0;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *pg = ctx;
+	double el = now_s() - pg->t0, frac = total ? (double)done / (double)total : 1;
+	int bar = (int)(frac * 30), i;
+	char b[31];
+
+	for (i = 0; i < 30; i++)
+		b[i] = i < bar ? '#' : '.';
+	b[30] = '\0';
+	fprintf(stderr, "\r%s [%s] %3.0f%%  ETA %.0fs ", pg->cmd, b, 100 * frac,
+		frac > 0 ? el * (1 - frac) / frac : 0.0);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* "YYYY-MM-DD" of a day count since 1970-01-01. */
+static void format_day(int64_t day, char out[16])
+{
+	char buf[32];
+
+	hp_format_time(day * 86400, buf);
+	snprintf(out, 16, "%.10s", buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON pieces                                                          */
+/* ------------------------------------------------------------------ */
+
+static json_t *dist_json(const struct hp_pivot_dist *d)
+{
+	json_t *o = json_object();
+
+	cli_set_real(o, "mean", d->mean);
+	cli_set_real(o, "p5", d->p5);
+	cli_set_real(o, "p25", d->p25);
+	cli_set_real(o, "p50", d->p50);
+	cli_set_real(o, "p75", d->p75);
+	cli_set_real(o, "p95", d->p95);
+	return o;
+}
+
+static json_t *series_json(const struct hp_pivot_result *r, const struct hp_pivot_series *s)
+{
+	json_t *a = json_array();
+	char date[16];
+
+	for (size_t m = 0; m <= r->nmonths; m++) {
+		json_t *o = json_object();
+		format_day(r->month_start_day[m], date);
+		cli_set_int(o, "month", (int64_t)m);
+		cli_set_str(o, "date", date);
+		cli_set_real(o, "p5", s->p5[m]);
+		cli_set_real(o, "p25", s->p25[m]);
+		cli_set_real(o, "p50", s->p50[m]);
+		cli_set_real(o, "p75", s->p75[m]);
+		cli_set_real(o, "p95", s->p95[m]);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *causes_json(const double *v)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < HP_SALE_NCAUSES; k++)
+		cli_set_real(o, hp_treasury_cause_name(k), v[k]);
+	return o;
+}
+
+static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pivot_strategy *st)
+{
+	const struct hp_strategy *s = st->strategy;
+	json_t *o = json_object(), *roots;
+
+	cli_set_str(o, "name", s->name);
+	cli_set_int(o, "conversions", (int64_t)s->nconv);
+	cli_set_bool(o, "wait", s->wait);
+	json_object_set_new(o, "npv_usd", dist_json(&st->npv_usd));
+	if (st->has_baseline) {
+		json_object_set_new(o, "npv_vs_mining_usd", dist_json(&st->npv_vs_mining_usd));
+		cli_set_real(o, "p_npv_beats_mining", st->p_npv_beats_mining);
+	}
+	if (s->nconv && st->has_baseline) {
+		cli_set_str(o, "irr", hp_finance_irr_kind_name(st->irr.kind));
+		cli_set_real(o, "irr_pct_per_year", st->irr_pct_per_year);
+		roots = json_array();
+		for (size_t i = 0; i < st->irr.nroots; i++)
+			json_array_append_new(roots,
+					      json_real(100 * (pow(1 + st->irr.roots[i], 12) - 1)));
+		json_object_set_new(o, "irr_roots_pct_per_year", roots);
+		cli_set_real(o, "payback_months", st->payback.periods);
+		cli_set_real(o, "p_paid_back", st->p_paid_back);
+	}
+	cli_set_real(o, "capex_usd", st->capex_usd);
+	cli_set_real(o, "hosting_revenue_usd", st->hosting_revenue_usd);
+	cli_set_real(o, "mining_btc", st->mining_btc);
+	cli_set_real(o, "hosting_revenue_usd_per_kwh", st->hosting_revenue_usd_per_kwh);
+	cli_set_real(o, "hosting_revenue_usd_per_it_mw_year", st->hosting_revenue_usd_per_it_mw_year);
+	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
+	cli_set_real(o, "hosting_vs_mining_per_kwh",
+		     st->hosting_revenue_usd_per_kwh / r->mining_revenue_usd_per_kwh);
+	cli_set_real(o, "p_out_of_cash", st->p_out_of_cash);
+	json_object_set_new(o, "out_of_cash_month", dist_json(&st->out_of_cash_month));
+	json_object_set_new(o, "btc_sold", dist_json(&st->btc_sold));
+	json_object_set_new(o, "btc_sold_by_cause", causes_json(st->btc_sold_by_cause));
+	json_object_set_new(o, "usd_from_sales_by_cause", causes_json(st->usd_from_sales_by_cause));
+	json_object_set_new(o, "end_btc", dist_json(&st->end_btc));
+	json_object_set_new(o, "end_cash_usd", dist_json(&st->end_cash_usd));
+	json_object_set_new(o, "end_net_usd", dist_json(&st->end_net_usd));
+	cli_set_real(o, "p_margin_call", st->p_margin_call);
+	json_object_set_new(o, "first_margin_call_month", dist_json(&st->first_margin_call_month));
+	cli_set_real(o, "p_liquidation", st->p_liquidation);
+	json_object_set_new(o, "liquidation_month", dist_json(&st->liquidation_month));
+	cli_set_real(o, "defi_yield_btc", st->defi_yield_btc);
+	cli_set_real(o, "defi_loss_btc", st->defi_loss_btc);
+	if (s->wait) {
+		json_t *w = json_object(), *rule = json_array();
+		cli_set_real(w, "option_value_usd", st->wait_value_usd);
+		cli_set_real(w, "convert_now_value_usd", st->wait_now_value_usd);
+		cli_set_real(w, "never_convert_value_usd", st->wait_never_value_usd);
+		cli_set_real(w, "convert_share", st->convert_share);
+		json_object_set_new(w, "convert_month", dist_json(&st->convert_month));
+		for (size_t k = 0; k < st->nrule; k++) {
+			json_t *x = json_object();
+			cli_set_int(x, "month", st->rule[k].month);
+			cli_set_real(x, "convert_share", st->rule[k].convert_share);
+			cli_set_real(x, "convert_below_usd", st->rule[k].convert_below_usd);
+			json_array_append_new(rule, x);
+		}
+		json_object_set_new(w, "rule", rule);
+		json_object_set_new(o, "wait", w);
+	}
+	return o;
+}
+
+static void echo_run(json_t *o, const struct hp_scenario *sc, const struct hp_pivot_config *cfg,
+		     const struct hp_pivot_result *r)
+{
+	cli_set_str(o, "scenario", sc->name);
+	cli_set_int(o, "paths", (int64_t)cfg->paths);
+	cli_set_int(o, "seed", (int64_t)cfg->seed);
+	cli_set_int(o, "horizon_months", sc->market.horizon_months);
+	cli_set_str(o, "price_model", hp_price_kind_name(sc->market.price.kind));
+	cli_set_real(o, "start_price_usd", r->start_price_usd);
+	cli_set_real(o, "discount_rate_pct_per_year", sc->pivot.discount_rate_pct_per_year);
+	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV files, written whole or not at all                               */
+/* ------------------------------------------------------------------ */
+
+struct csvfile {
+	char path[4096], tmp[4200];
+	FILE *fp;
+};
+
+static bool csv_open(struct csvfile *f, const char *dir, const char *name, struct hp_error *err)
+{
+	if (snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path)) {
+		hp_error_set(err, HP_EINVAL, "--csv", "directory name too long");
+		return false;
+	}
+	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp.%ld", f->path, (long)getpid());
+	if (!(f->fp = fopen(f->tmp, "w"))) {
+		hp_error_set(err, HP_EIO, "--csv", "cannot write %s: %s", f->tmp, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool csv_commit(struct csvfile *f, struct hp_error *err)
+{
+	bool ok = !ferror(f->fp);
+
+	if (fclose(f->fp) != 0)
+		ok = false;
+	f->fp = NULL;
+	if (!ok || rename(f->tmp, f->path) != 0) {
+		hp_error_set(err, HP_EIO, "--csv", "cannot write %s: %s", f->path, strerror(errno));
+		remove(f->tmp);
+		return false;
+	}
+	return true;
+}
+
+static void csv_abort(struct csvfile *f)
+{
+	if (f->fp) {
+		fclose(f->fp);
+		remove(f->tmp);
+		f->fp = NULL;
+	}
+}
+
+static void csv_real(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, ",%.17g", v);
+	else
+		fputs(",", fp);
+}
+
+static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const char *strategy,
+			    const char *name, const struct hp_pivot_series *s)
+{
+	for (size_t m = 0; m <= r->nmonths; m++) {
+		char date[16];
+		format_day(r->month_start_day[m], date);
+		fprintf(fp, "\"%s\",%zu,%s,%s", strategy, m, date, name);
+		csv_real(fp, s->p5[m]);
+		csv_real(fp, s->p25[m]);
+		csv_real(fp, s->p50[m]);
+		csv_real(fp, s->p75[m]);
+		csv_real(fp, s->p95[m]);
+		fputc('\n', fp);
+	}
+}
+
+/* DIR/<cmd>_series.csv (long format: strategy, month, date, series, quantiles)
+ * and DIR/<cmd>_strategies.csv (one row of key figures per strategy). */
+static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_result *r,
+		      struct hp_error *err)
+{
+	struct csvfile a = { .fp = NULL }, b = { .fp = NULL };
+	char name[64];
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		hp_error_set(err, HP_EIO, "--csv", "cannot create directory %s: %s", dir,
+			     strerror(errno));
+		return false;
+	}
+	snprintf(name, sizeof(name), "%s_series.csv", cmd);
+	if (!csv_open(&a, dir, name, err))
+		return false;
+	fputs("strategy,month,date,series,p5,p25,p50,p75,p95\n", a.fp);
+	csv_series_rows(a.fp, r, "", "price_usd", &r->price);
+	for (size_t i = 0; i < r->nstrategies; i++) {
+		const struct hp_pivot_strategy *st = &r->strategies[i];
+		csv_series_rows(a.fp, r, st->strategy->name, "treasury_btc", &st->btc);
+		csv_series_rows(a.fp, r, st->strategy->name, "cash_usd", &st->cash_usd);
+		csv_series_rows(a.fp, r, st->strategy->name, "net_usd", &st->net_usd);
+		csv_series_rows(a.fp, r, st->strategy->name, "cumulative_fcf_usd", &st->cum_fcf_usd);
+	}
+	snprintf(name, sizeof(name), "%s_strategies.csv", cmd);
+	if (!csv_open(&b, dir, name, err)) {
+		csv_abort(&a);
+		return false;
+	}
+	fputs("strategy,npv_mean_usd,npv_p5_usd,npv_p50_usd,npv_p95_usd,irr_pct_per_year,"
+	      "payback_months,p_out_of_cash,btc_sold_mean,end_btc_p50,p_margin_call,"
+	      "p_liquidation\n",
+	      b.fp);
+	for (size_t i = 0; i < r->nstrategies; i++) {
+		const struct hp_pivot_strategy *st = &r->strategies[i];
+		fprintf(b.fp, "\"%s\"", st->strategy->name);
+		csv_real(b.fp, st->npv_usd.mean);
+		csv_real(b.fp, st->npv_usd.p5);
+		csv_real(b.fp, st->npv_usd.p50);
+		csv_real(b.fp, st->npv_usd.p95);
+		csv_real(b.fp, st->irr_pct_per_year);
+		csv_real(b.fp, st->payback.periods);
+		csv_real(b.fp, st->p_out_of_cash);
+		csv_real(b.fp, st->btc_sold.mean);
+		csv_real(b.fp, st->end_btc.p50);
+		csv_real(b.fp, st->p_margin_call);
+		csv_real(b.fp, st->p_liquidation);
+		fputc('\n', b.fp);
+	}
+	if (!csv_commit(&a, err)) {
+		csv_abort(&b);
+		return false;
+	}
+	return csv_commit(&b, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* the commands                                                         */
+/* ------------------------------------------------------------------ */
+
+static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, bool treasury, struct opts *o,
+		      struct cli_catalog_opts *co)
+{
+	static const struct option opts[] = {
+		{"scenario", required_argument, NULL, OPT_SCENARIO},
+		{"paths", required_argument, NULL, OPT_PATHS},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"csv", required_argument, NULL, OPT_CSV},
+		{"progress", no_argument, NULL, OPT_PROGRESS},
+		{"strategy", required_argument, NULL, OPT_STRATEGY},
+		CLI_CATALOG_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		{0},
+	};
+	int c;
+
+	(void)treasury;
+	optind = 0;
+	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
+		if (c == CLI_EXIT)
+			return ctx->exit_code;
+		switch (c) {
+		case OPT_SCENARIO: o->scenario = optarg; break;
+		case OPT_PATHS: o->paths = optarg; break;
+		case OPT_SEED: o->seed = optarg; break;
+		case OPT_THREADS: o->threads = optarg; break;
+		case OPT_CSV: o->csv = optarg; break;
+		case OPT_PROGRESS: o->progress = true; break;
+		case OPT_STRATEGY: o->strategy = optarg; break;
+		default: cli_catalog_option(co, c, optarg);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (!o->scenario)
+		return cli_usage_error(ctx, "--scenario: missing; see 'hashpivot %s --help'",
+				       ctx->cmd->name);
+	return 0;
+}
+
+static int int_option(const struct cli_ctx *ctx, const char *name, const char *arg, int64_t min,
+		      int64_t max, int64_t *out)
+{
+	struct hp_error err = {0};
+
+	if (hp_parse_int64(arg, min, max, out, name, &err) != HP_OK)
+		return cli_fail(ctx, &err);
+	return 0;
+}
+
+static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
+{
+	struct opts o = {0};
+	struct cli_catalog_opts co = {0};
+	struct hp_catalog cat = {0};
+	struct hp_scenario sc = {0};
+	struct hp_pivot_result r = {0};
+	struct hp_pivot_config cfg = {0};
+	struct hp_error err = {0};
+	struct progress pg;
+	char hist[sizeof(ctx->data_dir) + 32];
+	int64_t v;
+	long ncpu;
+	int rc = 2;
+
+	if (!cli_catalog_opts_init(&co, argc)) {
+		hp_error_set(&err, HP_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	if ((rc = parse_opts(ctx, argc, argv, treasury, &o, &co)))
+		goto out;
+	if ((rc = cli_catalog_load(ctx, &cat, &co)))
+		goto out;
+	if (hp_scenario_load(o.scenario, &cat, &sc, &err))
+		goto fail;
+	snprintf(hist, sizeof(hist), "%s/btc_usd_daily.csv", ctx->data_dir);
+	if (hp_scenario_load_history(&sc, hist, &err))
+		goto fail;
+
+	cfg.paths = (size_t)sc.market.paths;
+	cfg.seed = sc.market.seed;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cfg.threads = ncpu > 0 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
+	if (o.paths) {
+		if ((rc = int_option(ctx, "--paths", o.paths, 1, 1000000, &v)))
+			goto out;
+		cfg.paths = (size_t)v;
+	}
+	if (o.seed) {
+		if ((rc = int_option(ctx, "--seed", o.seed, 0, INT64_MAX, &v)))
+			goto out;
+		cfg.seed = (uint64_t)v;
+	}
+	if (o.threads) {
+		if ((rc = int_option(ctx, "--threads", o.threads, 1, HP_PIVOT_THREADS_MAX, &v)))
+			goto out;
+		cfg.threads = (unsigned)v;
+	}
+	if (o.strategy) {
+		size_t i;
+		for (i = 0; i < sc.pivot.nstrategies && strcmp(sc.pivot.strategies[i].name, o.strategy);
+		     i++)
+			;
+		if (i == sc.pivot.nstrategies) {
+			rc = cli_usage_error(ctx, "--strategy: the scenario has no strategy named '%.60s'",
+					     o.strategy);
+			goto out;
+		}
+		cfg.has_only = true;
+		cfg.only = i;
+	} else if (treasury && sc.pivot.nstrategies) {
+		cfg.has_only = true;
+		cfg.only = 0;
+	}
+	cfg.series = treasury || o.csv;
+	if (o.progress || isatty(STDERR_FILENO)) {
+		pg.cmd = ctx->cmd->name;
+		pg.t0 = now_s();
+		cfg.progress = show_progress;
+		cfg.progress_ctx = &pg;
+	}
+	if (hp_pivot_run(&sc, &cfg, &r, &err))
+		goto fail;
+	if (o.csv && !write_csv(o.csv, ctx->cmd->name, &r, &err))
+		goto fail;
+
+	json_t *out = json_object();
+	echo_run(out, &sc, &cfg, &r);
+	if (!treasury) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < r.nstrategies; i++)
+			json_array_append_new(a, strategy_json(&r, &r.strategies[i]));
+		if (ctx->json) {
+			json_object_set_new(out, "strategies", a);
+		} else {
+			/* a table a person reads: the key figures, in millions */
+			json_t *t = json_array(), *w = json_array();
+			json_decref(a);
+			for (size_t i = 0; i < r.nstrategies; i++) {
+				const struct hp_pivot_strategy *st = &r.strategies[i];
+				json_t *x = json_object();
+				cli_set_str(x, "strategy", st->strategy->name);
+				cli_set_real(x, "npv_p5_musd", st->npv_usd.p5 / 1e6);
+				cli_set_real(x, "npv_p50_musd", st->npv_usd.p50 / 1e6);
+				cli_set_real(x, "npv_p95_musd", st->npv_usd.p95 / 1e6);
+				cli_set_real(x, "npv_mean_musd", st->npv_usd.mean / 1e6);
+				cli_set_real(x, "vs_mining_p50_musd",
+					     st->has_baseline ? st->npv_vs_mining_usd.p50 / 1e6 : NAN);
+				cli_set_real(x, "irr_pct", st->irr_pct_per_year);
+				cli_set_real(x, "payback_mo", st->payback.periods);
+				cli_set_real(x, "p_no_cash", st->p_out_of_cash);
+				cli_set_real(x, "btc_sold", st->btc_sold.mean);
+				cli_set_real(x, "usd_per_kwh", st->strategy->nconv
+								       ? st->hosting_revenue_usd_per_kwh
+								       : r.mining_revenue_usd_per_kwh);
+				json_array_append_new(t, x);
+				for (size_t k = 0; st->strategy->wait && k < st->nrule; k++) {
+					json_t *y = json_object();
+					cli_set_str(y, "wait_strategy", st->strategy->name);
+					cli_set_int(y, "month", st->rule[k].month);
+					cli_set_real(y, "convert_share", st->rule[k].convert_share);
+					cli_set_real(y, "convert_below_usd",
+						     st->rule[k].convert_below_usd);
+					json_array_append_new(w, y);
+				}
+			}
+			json_object_set_new(out, "strategies", t);
+			if (json_array_size(w))
+				json_object_set_new(out, "wait_rule", w);
+			else
+				json_decref(w);
+		}
+	} else {
+		const struct hp_pivot_strategy *st = &r.strategies[0];
+		json_t *months = json_array();
+		cli_set_str(out, "strategy", st->strategy->name);
+		cli_set_real(out, "start_btc", sc.treasury.btc);
+		cli_set_real(out, "start_cash_usd", sc.treasury.cash_usd);
+		cli_set_real(out, "p_out_of_cash", st->p_out_of_cash);
+		cli_set_real(out, "p_margin_call", st->p_margin_call);
+		cli_set_real(out, "p_liquidation", st->p_liquidation);
+		cli_set_real(out, "defi_yield_btc", st->defi_yield_btc);
+		cli_set_real(out, "defi_loss_btc", st->defi_loss_btc);
+		cli_set_real(out, "mining_btc", st->mining_btc);
+		if (ctx->json) {
+			json_object_set_new(out, "btc_sold", dist_json(&st->btc_sold));
+			json_object_set_new(out, "btc_sold_by_cause", causes_json(st->btc_sold_by_cause));
+			json_object_set_new(out, "usd_from_sales_by_cause",
+					    causes_json(st->usd_from_sales_by_cause));
+			json_object_set_new(out, "out_of_cash_month", dist_json(&st->out_of_cash_month));
+			json_object_set_new(out, "first_margin_call_month",
+					    dist_json(&st->first_margin_call_month));
+			json_object_set_new(out, "liquidation_month", dist_json(&st->liquidation_month));
+			json_object_set_new(out, "end_btc", dist_json(&st->end_btc));
+			json_object_set_new(out, "end_cash_usd", dist_json(&st->end_cash_usd));
+			json_object_set_new(out, "price_usd", series_json(&r, &r.price));
+			json_object_set_new(out, "treasury_btc", series_json(&r, &st->btc));
+			json_object_set_new(out, "cash_usd", series_json(&r, &st->cash_usd));
+			json_object_set_new(out, "net_usd", series_json(&r, &st->net_usd));
+		} else {
+			char key[64];
+			cli_set_real(out, "btc_sold_mean", st->btc_sold.mean);
+			cli_set_real(out, "btc_sold_p95", st->btc_sold.p95);
+			for (int k = 0; k < HP_SALE_NCAUSES; k++) {
+				snprintf(key, sizeof(key), "btc_sold_%s_mean", hp_treasury_cause_name(k));
+				cli_set_real(out, key, st->btc_sold_by_cause[k]);
+			}
+			cli_set_real(out, "end_btc_p50", st->end_btc.p50);
+			cli_set_real(out, "end_cash_usd_p50", st->end_cash_usd.p50);
+			/* one row a year */
+			for (size_t m = 0; m <= r.nmonths; m += (m + 12 <= r.nmonths || m == r.nmonths) ? 12 : r.nmonths - m) {
+				json_t *x = json_object();
+				char date[16];
+				format_day(r.month_start_day[m], date);
+				cli_set_int(x, "month", (int64_t)m);
+				cli_set_str(x, "date", date);
+				cli_set_real(x, "price_p50", r.price.p50[m]);
+				cli_set_real(x, "btc_p5", st->btc.p5[m]);
+				cli_set_real(x, "btc_p50", st->btc.p50[m]);
+				cli_set_real(x, "btc_p95", st->btc.p95[m]);
+				cli_set_real(x, "cash_p5_musd", st->cash_usd.p5[m] / 1e6);
+				cli_set_real(x, "cash_p50_musd", st->cash_usd.p50[m] / 1e6);
+				cli_set_real(x, "net_p50_musd", st->net_usd.p50[m] / 1e6);
+				json_array_append_new(months, x);
+				if (m == r.nmonths)
+					break;
+			}
+			json_object_set_new(out, "years", months);
+			months = NULL;
+		}
+		if (months)
+			json_decref(months);
+	}
+	rc = cli_emit(ctx, out);
+	goto out;
+
+fail:
+	rc = cli_fail(ctx, &err);
+out:
+	hp_pivot_result_release(&r);
+	hp_scenario_release(&sc);
+	hp_catalog_release(&cat);
+	cli_catalog_opts_release(&co);
+	return rc;
+}
+
+int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx)
+{
+	return run(argc, argv, ctx, false);
+}
+
+int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx)
+{
+	return run(argc, argv, ctx, true);
+}
