@@ -57,14 +57,16 @@ enum hp_margin_cure { HP_CURE_TOP_UP, HP_CURE_REPAY };
 struct hp_defi {
 	double allocation_pct;               /* share of the starting BTC deposited at t = 0, [0, 100] */
 	double apy_pct;                      /* yield in BTC, compounded monthly, [0, 100] */
-	int64_t lockup_months;               /* deposits cannot be sold before this month, >= 0 */
+	int64_t lockup_months;               /* deposits can be sold from the end of month
+						lockup_months - 1 on (that many whole months
+						after t = 0), >= 0 */
 	double loss_probability_pct_per_year; /* a loss event, [0, 100] */
 	double loss_severity_pct;            /* share of the deposit lost in an event, [0, 100] */
 };
 
 struct hp_loan {
 	double principal_usd;        /* 0 = no loan; received in cash at t = 0 */
-	double rate_pct_per_year;    /* interest paid monthly in cash, [0, 100] */
+	double rate_pct_per_year;    /* interest debt x rate / 12 paid monthly in cash, [0, 100] */
 	double ltv_pct;              /* initial: collateral = principal / (ltv x price[0]), (0, 100) */
 	double margin_call_ltv_pct;  /* > ltv_pct */
 	double liquidation_ltv_pct;  /* > margin_call_ltv_pct, <= 100 */
@@ -102,7 +104,7 @@ struct hp_treasury_month {
 	double total_btc;      /* free + defi + collateral */
 	double cash_usd;
 	double debt_usd;
-	double ltv_pct;        /* 0 without debt */
+	double ltv_pct;        /* 0 without debt or collateral (unsecured rest after a liquidation) */
 	double net_usd;        /* total_btc x price + cash - debt */
 };
 
@@ -111,7 +113,8 @@ enum hp_treasury_event_kind { HP_EVENT_SALE, HP_EVENT_TOP_UP, HP_EVENT_DEFI_LOSS
 struct hp_treasury_event {
 	int64_t day;                 /* day offset of the path */
 	enum hp_treasury_event_kind kind;
-	enum hp_sale_cause cause;    /* for sales (top-ups: HP_SALE_MARGIN_CALL) */
+	enum hp_sale_cause cause;    /* for sales (top-ups: HP_SALE_MARGIN_CALL; DeFi losses:
+					HP_SALE_POLICY, meaningless) */
 	double btc;
 	double price_usd;
 	double usd;                  /* btc x price for sales; 0 otherwise */
