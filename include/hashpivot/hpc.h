@@ -49,7 +49,9 @@ struct hp_colocation {
 	double default_probability_pct_per_year; /* tenant default hazard, [0, 100) */
 	int64_t relet_months;               /* after a default the hall is empty this long and
 					       then re-let at the same terms for the remaining
-					       term; 0 = never re-let */
+					       term (the rate the schedule gives at that lease
+					       month, the occupancy ramp restarted; a second
+					       default is not modelled); 0 = never re-let */
 };
 
 struct hp_gpu_cloud {
@@ -99,7 +101,15 @@ HP_API enum hp_status hp_hpc_gpu_check(const struct hp_gpu_cloud *g, int64_t hor
  * uniform per month tried.
  */
 HP_API int64_t hp_hpc_default_month(double default_probability_pct_per_year, int64_t nmonths,
-				    struct hp_rng *r);
+				    struct hp_rng *r); /* src/core/hpc_default.c */
+
+/*
+ * The monthly default hazard h = 1 - (1 - p/100)^(1/12) of an annual
+ * default probability p in percent (0 for p <= 0): P(default in lease
+ * month k) = (1 - h)^k h. Shared by hp_hpc_default_month and the expected
+ * flows of hp_hpc_colocation_months.
+ */
+HP_API double hp_hpc_default_hazard(double default_probability_pct_per_year);
 
 /*
  * Monthly flows out[0..nmonths) of a colocation conversion begun at month
@@ -113,6 +123,14 @@ HP_API void hp_hpc_colocation_months(const struct hp_colocation *c, int64_t star
 				     int64_t default_month, bool expected,
 				     const int64_t *month_days, size_t nmonths,
 				     struct hp_hpc_month *out);
+
+/*
+ * The GPUs of a cloud: g->gpus, or when it is 0 as many as the critical IT
+ * holds, floor(it_mw * 1000 / kw_per_gpu) (a count within a relative 1e-9
+ * of the next integer counts as that integer, so 28 MW at 1.4 kW holds
+ * 20,000 whatever the rounding of 1.4).
+ */
+HP_API int64_t hp_hpc_gpus(const struct hp_gpu_cloud *g);
 
 /* Monthly flows of a GPU cloud conversion begun at month start. */
 HP_API void hp_hpc_gpu_months(const struct hp_gpu_cloud *g, int64_t start,
