@@ -310,3 +310,155 @@ enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
 	out->upper_twh_year = out->upper_gw * 8765.82 / 1000;
 	return HP_OK;
 }
+
+/* ------------------------------------------------------------------ */
+/* the exogenous network path                                           */
+/* ------------------------------------------------------------------ */
+
+#include <stdio.h> /* snprintf, for the dates in messages */
+
+#define NETPATH_MAX_DAYS 73050 /* 200 years, as a daily series */
+#define TWO_POW_32 4294967296.0
+#define NETPATH_DAYS_PER_YEAR 365.25 /* as HP_DAYS_PER_YEAR in price.h */
+
+/* YYYY-MM-DD of a day count since 1970-01-01 (Hinnant's civil_from_days). */
+static const char *netpath_day_text(int64_t days, char buf[16])
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t y = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+
+	y += m <= 2;
+	if (y < 0 || y > 9999)
+		snprintf(buf, 16, "day %lld", (long long)days);
+	else
+		snprintf(buf, 16, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	return buf;
+}
+
+static enum hp_status netpath_check(const struct hp_network_path *in, int64_t ndays,
+				    struct hp_error *err)
+{
+	const struct hp_daily_series *f = in->difficulty_file;
+
+	if (ndays < 0 || ndays > NETPATH_MAX_DAYS)
+		return hp_error_set(err, HP_EINVAL, "days", "must be >= 0 and <= %d, got %lld",
+				    NETPATH_MAX_DAYS, (long long)ndays);
+	if (in->height < 0 || in->height > INT32_MAX)
+		return hp_error_set(err, HP_EINVAL, "height", "must be >= 0 and <= %d, got %lld",
+				    INT32_MAX, (long long)in->height);
+	if (check_range(in->fees_btc_per_block, 0, 1e6, false, "fees_btc_per_block", err) ||
+	    check_range(in->fees_growth_pct_per_year, -100, 1e3, true, "fees_growth_pct_per_year",
+			err))
+		return HP_EINVAL;
+	if (!isfinite(in->pool_fee_pct) || in->pool_fee_pct < 0 || in->pool_fee_pct >= 100)
+		return hp_error_set(err, HP_EINVAL, "pool_fee_pct", "must be >= 0 and < 100, got %g",
+				    in->pool_fee_pct);
+	if (!f) {
+		if (!(in->difficulty > 0) || !isfinite(in->difficulty))
+			return hp_error_set(err, HP_EINVAL, "difficulty", "must be > 0, got %g",
+					    in->difficulty);
+		return check_range(in->growth_pct_per_epoch, -100, 1e3, true,
+				   "growth_pct_per_epoch", err);
+	}
+	int64_t last = f->first_day + (int64_t)f->n - 1;
+	if (!f->value || f->n == 0 || in->start_day < f->first_day ||
+	    (ndays > 0 && in->start_day + ndays - 1 > last)) {
+		char a[16], b[16], c[16], d[16];
+		return hp_error_set(err, HP_EINVAL, "difficulty_file",
+				    "covers %s to %s, the horizon needs %s to %s",
+				    netpath_day_text(f->first_day, a), netpath_day_text(last, b),
+				    netpath_day_text(in->start_day, c),
+				    netpath_day_text(in->start_day + (ndays > 0 ? ndays - 1 : 0), d));
+	}
+	for (int64_t d = 0; d < ndays; d++) {
+		double v = f->value[in->start_day - f->first_day + d];
+		if (!(v > 0) || !isfinite(v))
+			return hp_error_set(err, HP_EINVAL, "difficulty_file",
+					    "difficulty of day %lld must be > 0, got %g",
+					    (long long)d, v);
+	}
+	return HP_OK;
+}
+
+/*
+ * Method: day d holds heights h0 + 144 d .. + 143, cut into runs at
+ * retarget boundaries (multiples of 2016) and halvings as in
+ * hp_mining_payback. Block h of epoch floor(h / 2016) has difficulty
+ *   D_h = D0 (1 + g)^(floor(h / 2016) - floor(h0 / 2016)),
+ * the exponent being the retarget heights crossed in (h0, h]; with a
+ * difficulty file, D_h = the file's value of day start_day + d for every
+ * block of the day. A hash meets a difficulty-D target with probability
+ * 1 / (D 2^32), so 1 PH/s over a block's 600 s finds 1e15 x 600 / (D 2^32)
+ * blocks; with the day's fees F_d = F0 (1 + f)^(d / 365.25) and subsidy
+ * s_h (Core's GetBlockSubsidy),
+ *   btc_per_ph_day[d] = (1 - pool fee) sum_h (s_h + F_d) 1e15 x 600 / (D_h 2^32).
+ * difficulty[d] = D at the day's first block.
+ * Special cases: a run starting exactly on a retarget height takes the new
+ * difficulty; the first block's own epoch (even if h0 is a multiple of
+ * 2016) has D0. ndays = 0 writes nothing.
+ * Accuracy: a few double operations per run (about 1e-15 relative); the
+ * growth factor is one pow() per epoch, not a running product.
+ * Source: docs/model-price.md "Network path"; Bitcoin Core validation.cpp
+ * GetBlockSubsidy; difficulty 1 = 2^32 hashes (0xffff x 2^208 target,
+ * approximated as 2^224 as in the usual hashrate formula).
+ */
+enum hp_status hp_mining_network_path(const struct hp_network_path *in, int64_t ndays,
+				      double *difficulty, double *btc_per_ph_day,
+				      struct hp_error *err)
+{
+	const struct hp_chain_params *p = hp_consensus_params(HP_NET_MAIN);
+	const struct hp_daily_series *f = in->difficulty_file;
+	enum hp_status st;
+
+	if ((st = netpath_check(in, ndays, err)) != HP_OK)
+		return st;
+
+	double keep = 1 - in->pool_fee_pct / 100;
+	double g = 1 + in->growth_pct_per_epoch / 100;
+	double fg = 1 + in->fees_growth_pct_per_year / 100;
+	double per_block = HASHES_PER_PH * 600.0 / TWO_POW_32; /* blocks x D per PH/s-block */
+	int64_t first_epoch = in->height / HP_RETARGET_INTERVAL, cur_epoch = first_epoch;
+	double factor = 1;
+
+	for (int64_t d = 0; d < ndays; d++) {
+		int64_t h = in->height + d * BLOCKS_PER_DAY, end = h + BLOCKS_PER_DAY;
+		double fees = in->fees_growth_pct_per_year == 0
+				      ? in->fees_btc_per_block
+				      : in->fees_btc_per_block * pow(fg, (double)d / NETPATH_DAYS_PER_YEAR);
+		double day_d = f ? f->value[in->start_day - f->first_day + d] : 0;
+		double btc = 0, first_d = 0;
+
+		while (h < end) {
+			int64_t epoch = h / HP_RETARGET_INTERVAL;
+			int64_t stop = (epoch + 1) * HP_RETARGET_INTERVAL;
+			int64_t halving = hp_consensus_next_halving_height(p, h);
+			if (halving < stop)
+				stop = halving;
+			if (end < stop)
+				stop = end;
+			if (epoch != cur_epoch) {
+				cur_epoch = epoch;
+				factor = pow(g, (double)(epoch - first_epoch));
+			}
+			double dd = f ? day_d : in->difficulty * factor;
+			if (h == in->height + d * BLOCKS_PER_DAY)
+				first_d = dd;
+			double reward = (double)hp_consensus_subsidy_sats(p, h) / (double)HP_COIN_SATS +
+					fees;
+			btc += (double)(stop - h) * reward * per_block / dd;
+			h = stop;
+		}
+		if (difficulty)
+			difficulty[d] = first_d;
+		if (btc_per_ph_day)
+			btc_per_ph_day[d] = keep * btc;
+	}
+	return HP_OK;
+}

@@ -1,0 +1,213 @@
+/*
+ * rng.c - counter-based random streams (include/hashpivot/rng.h).
+ *
+ * Philox-4x64-10 (Salmon et al. 2011, Random123) maps a 256-bit counter
+ * and a 128-bit key to 256 random bits. A stream has the key (seed, path)
+ * and the counters (substream, 0, 0, 0), (substream, 1, 0, 0), ...; each
+ * block gives four 64-bit words, used in order. Everything else is built on
+ * those words. The state is the struct: no globals, no allocation.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include <Random123/philox.h>
+
+#include "hashpivot/rng.h"
+
+#define TWO_PI 6.283185307179586476925286766559
+/* 2^-53: one unit of a 53-bit fraction. */
+#define TWO_POW_M53 (1.0 / 9007199254740992.0)
+/* Above this mean, Poisson(lambda) is drawn as a rounded normal (see below). */
+#define POISSON_NORMAL_ABOVE 1e12
+
+void hp_rng_init(struct hp_rng *r, uint64_t seed, uint64_t path, uint64_t substream)
+{
+	r->key[0] = seed;
+	r->key[1] = path;
+	r->ctr[0] = substream;
+	r->ctr[1] = 0;
+	r->ctr[2] = 0;
+	r->ctr[3] = 0;
+	for (int i = 0; i < 4; i++)
+		r->buf[i] = 0;
+	r->avail = 0;
+	r->has_spare = false;
+	r->spare = 0;
+}
+
+/*
+ * Method: when the block is used up, encrypt the counter with
+ * philox4x64 (10 rounds) under the key and advance the block index
+ * ctr[1]; hand out the block's words in order buf[0], buf[1], ...
+ * Special cases: after 2^64 blocks ctr[1] wraps (2^66 words a stream).
+ * Accuracy: exact; the first block of (0, 0, 0) is Random123's known
+ * answer 16554d9eca36314c db20fe9d672d0fdc d7e772cee186176b 7e68b68aec7ba23b.
+ * Source: J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel
+ * random numbers: as easy as 1, 2, 3", SC11; Random123 1.14 philox.h.
+ */
+uint64_t hp_rng_u64(struct hp_rng *r)
+{
+	if (r->avail == 0) {
+		philox4x64_ctr_t c = { { r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3] } };
+		philox4x64_key_t k = { { r->key[0], r->key[1] } };
+		philox4x64_ctr_t out = philox4x64(c, k);
+		for (int i = 0; i < 4; i++)
+			r->buf[i] = out.v[i];
+		r->ctr[1]++;
+		r->avail = 4;
+	}
+	return r->buf[4 - r->avail--];
+}
+
+/*
+ * Method: k = the top 53 bits of a word; u = (k + 1/2) 2^-53, rounded to
+ * the nearest double.
+ * Special cases: (k + 1/2) 2^-53 needs 54 significant bits once k >= 2^52
+ * (u > 1/2) and is then rounded to an even neighbour, a multiple of 2^-53;
+ * for k = 2^53 - 1 that neighbour would be 1, so that one value gives
+ * 1 - 2^-53 instead. Hence u is never 0 or 1 (smallest 2^-54, largest
+ * 1 - 2^-53) and log(u), log(1 - u) are always finite.
+ * Accuracy: exact for u < 1/2; above, within 2^-54 of the midpoint, ties
+ * going up and down alternately, so the mean stays 1/2 to ~2^-54.
+ * Source: the midpoint rule of Random123's u01fixedpt.h (open-open).
+ */
+double hp_rng_uniform(struct hp_rng *r)
+{
+	uint64_t k = hp_rng_u64(r) >> 11;
+
+	if (k == (UINT64_C(1) << 53) - 1)
+		return 1.0 - TWO_POW_M53;
+	return ((double)k + 0.5) * TWO_POW_M53;
+}
+
+/*
+ * Method: m = n - 1 with every bit below its highest set bit also set;
+ * draw words, keep x & m, and reject while it exceeds n - 1 (Lua 5.4's
+ * project()). Each try succeeds with probability > 1/2.
+ * Special cases: n = 0 returns 0 without drawing; n = 1 returns 0 (one draw).
+ * Accuracy: exactly uniform on [0, n) (no modulo bias).
+ * Source: Lua 5.4 lmathlib.c, project().
+ */
+uint64_t hp_rng_below(struct hp_rng *r, uint64_t n)
+{
+	uint64_t lim, mask, x;
+
+	if (n == 0)
+		return 0;
+	lim = n - 1;
+	mask = lim;
+	mask |= mask >> 1;
+	mask |= mask >> 2;
+	mask |= mask >> 4;
+	mask |= mask >> 8;
+	mask |= mask >> 16;
+	mask |= mask >> 32;
+	do
+		x = hp_rng_u64(r) & mask;
+	while (x > lim);
+	return x;
+}
+
+/*
+ * Method: Box-Muller: with u1, u2 uniform on (0, 1), rho = sqrt(-2 ln u1),
+ * rho cos(2 pi u2) and rho sin(2 pi u2) are independent N(0, 1); the first
+ * is returned, the second kept for the next call.
+ * Special cases: u1 is never 0, so rho is finite (at most sqrt(2 ln 2^54)
+ * = 8.65: the tails beyond 8.65 sigma are never drawn, a probability of
+ * 5e-18).
+ * Accuracy: as libm's log, sqrt, cos, sin (about 1 ulp each).
+ * Source: G. E. P. Box, M. E. Muller, Ann. Math. Stat. 29 (1958) 610-611.
+ */
+double hp_rng_normal(struct hp_rng *r)
+{
+	double u1, u2, rho;
+
+	if (r->has_spare) {
+		r->has_spare = false;
+		return r->spare;
+	}
+	u1 = hp_rng_uniform(r);
+	u2 = hp_rng_uniform(r);
+	rho = sqrt(-2.0 * log(u1));
+	r->spare = rho * sin(TWO_PI * u2);
+	r->has_spare = true;
+	return rho * cos(TWO_PI * u2);
+}
+
+/*
+ * ln k!, for PTRS's acceptance test: exact products up to 9!, beyond that
+ * Stirling's series for ln Gamma(x), x = k + 1 >= 11, to the x^-7 term
+ * (error below 1 / (1188 x^9) < 4e-13). lgamma() would do, but it writes
+ * the global signgam, which the core may not touch.
+ */
+static double log_factorial(double k)
+{
+	static const double small[10] = { 1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880 };
+
+	if (k < 10)
+		return log(small[(int)k]);
+	double x = k + 1, x2 = 1 / (x * x);
+	return (x - 0.5) * log(x) - x + 0.91893853320467274178 /* ln sqrt(2 pi) */ +
+	       (1.0 / 12 - x2 * (1.0 / 360 - x2 * (1.0 / 1260 - x2 * (1.0 / 1680)))) / x;
+}
+
+/*
+ * Method: lambda < 30: Knuth's algorithm: multiply uniforms until the
+ * product falls to exp(-lambda) or below; the count of factors before that
+ * is the draw (about lambda + 1 uniforms). lambda >= 30: PTRS, transformed
+ * rejection with squeeze (Hormann's constants b = 0.931 + 2.53 sqrt(lambda),
+ * a = -0.059 + 0.02483 b, 1/alpha = 1.1239 + 1.1328 / (b - 3.4),
+ * v_r = 0.9277 - 3.6224 / (b - 2)); about 1.1 tries of two uniforms each.
+ * Special cases: lambda <= 0, NaN or infinite gives 0 without drawing.
+ * Above 1e12 the draw is floor(lambda + sqrt(lambda) Z + 1/2) (clamped to
+ * [0, 2^64 - 1]): PTRS's log-density test loses its precision there to
+ * cancellation, while the normal approximation's error (skewness
+ * lambda^-1/2 <= 1e-6) is far below anything a model could resolve.
+ * Accuracy: exact in distribution (up to the uniforms' 53 bits and the
+ * ln k! series above) for lambda <= 1e12.
+ * Source: D. E. Knuth, TAOCP vol. 2, 3.4.1; W. Hormann, "The transformed
+ * rejection method for generating Poisson random variables", Insurance:
+ * Mathematics and Economics 12 (1993) 39-45 (as in NumPy's
+ * random_poisson_ptrs).
+ */
+uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
+{
+	if (!(lambda > 0) || !isfinite(lambda))
+		return 0;
+	if (lambda < 30) {
+		double limit = exp(-lambda), p = hp_rng_uniform(r);
+		uint64_t k = 0;
+		while (p > limit) {
+			k++;
+			p *= hp_rng_uniform(r);
+		}
+		return k;
+	}
+	if (lambda > POISSON_NORMAL_ABOVE) {
+		double x = floor(lambda + sqrt(lambda) * hp_rng_normal(r) + 0.5);
+		if (x <= 0)
+			return 0;
+		return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
+	}
+
+	double slam = sqrt(lambda), loglam = log(lambda);
+	double b = 0.931 + 2.53 * slam;
+	double a = -0.059 + 0.02483 * b;
+	double log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
+	double vr = 0.9277 - 3.6224 / (b - 2);
+
+	for (;;) {
+		double u = hp_rng_uniform(r) - 0.5;
+		double v = hp_rng_uniform(r);
+		double us = 0.5 - fabs(u);
+		double k = floor((2 * a / us + b) * u + lambda + 0.43);
+
+		if (us >= 0.07 && v <= vr)
+			return (uint64_t)k;
+		if (k < 0 || (us < 0.013 && v > us))
+			continue;
+		if (log(v) + log_invalpha - log(a / (us * us) + b) <=
+		    -lambda + k * loglam - log_factorial(k))
+			return (uint64_t)k;
+	}
+}
