@@ -12,8 +12,8 @@
  *
  * Draws: 64-bit words (four per Philox block), uniforms in the open
  * interval (0, 1) with 53 random bits, unbiased integers below n (rejection,
- * as Lua's project()), standard normals (Box-Muller on two uniforms; the
- * second value of each pair is kept for the next call) and Poisson counts.
+ * as Lua's project()), standard normals (Marsaglia's polar method on pairs of
+ * uniforms; the second value of each pair is kept for the next call) and Poisson counts.
  * Nothing allocates; nothing fails.
  */
 #ifndef HASHPIVOT_RNG_H
@@ -37,7 +37,7 @@ struct hp_rng {
 	uint64_t ctr[4];      /* substream, next block index, 0, 0 */
 	uint64_t buf[4];      /* the current block's output */
 	unsigned avail;       /* words of buf not yet used (taken from buf[4 - avail]) */
-	bool has_spare;       /* a second Box-Muller normal is waiting */
+	bool has_spare;       /* a second normal of the pair is waiting */
 	double spare;
 };
 
@@ -53,7 +53,7 @@ HP_API double hp_rng_uniform(struct hp_rng *r);
 /* Uniform integer in [0, n), unbiased (rejection); 0 when n is 0. */
 HP_API uint64_t hp_rng_below(struct hp_rng *r, uint64_t n);
 
-/* Standard normal N(0, 1), Box-Muller. */
+/* Standard normal N(0, 1), Marsaglia's polar method. */
 HP_API double hp_rng_normal(struct hp_rng *r);
 
 /*

@@ -386,7 +386,9 @@ static double gpu_draw_mw(const struct hp_gpu_cloud *g, double n)
  * Method: N GPUs (hp_hpc_gpus), service month k = m - (start + build),
  * hours = 24 month_days[m], utilisation u, price decline d, capex
  * decline c:
- *   revenue = N hours u usd_per_gpu_hour (1 - d)^(k / 12),
+ *   revenue = N hours u usd_per_gpu_hour (1 - d)^(a / 12), a the GPUs' age in
+ *             months: k, or k mod refresh_months with a refresh (a new
+ *             generation rents at the first-month price again),
  *   IT draw = N kW (idle + (1 - idle) u) / 1000 MW,
  *   energy  = draw PUE hours MWh,  power = 1000 energy price,
  *   opex    = opex_usd_per_gpu_year N / 12,
@@ -408,7 +410,7 @@ void hp_hpc_gpu_months(const struct hp_gpu_cloud *g, int64_t start, const int64_
 
 	for (i = 0; i < nmonths; i++) {
 		struct hp_hpc_month *o = &out[i];
-		int64_t m = (int64_t)i, k;
+		int64_t m = (int64_t)i, k, age;
 		double hours, years;
 
 		memset(o, 0, sizeof(*o));
@@ -417,10 +419,11 @@ void hp_hpc_gpu_months(const struct hp_gpu_cloud *g, int64_t start, const int64_
 			continue;
 		k = m - service;
 		years = (double)k / MONTHS_PER_YEAR;
+		age = g->refresh_months > 0 ? k % g->refresh_months : k;
 		hours = 24 * (double)month_days[i];
 		o->it_mw_in_use = draw;
-		o->revenue_usd =
-		    n * hours * g->utilisation_pct / 100 * g->usd_per_gpu_hour * pow(pdec, years);
+		o->revenue_usd = n * hours * g->utilisation_pct / 100 * g->usd_per_gpu_hour *
+				 pow(pdec, (double)age / MONTHS_PER_YEAR);
 		o->energy_mwh = draw * g->conv.pue * hours;
 		o->power_usd = 1000 * o->energy_mwh * g->power_price_usd_per_kwh;
 		o->opex_usd = g->opex_usd_per_gpu_year * n / MONTHS_PER_YEAR;

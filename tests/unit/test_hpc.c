@@ -448,9 +448,11 @@ static void test_colocation_steady(void **state)
  *   1.6 x 0.8^(35/12) = 12,017,891.2606205; energy 24.08 x 1.25 x 720 =
  *   21,672 MWh, power 1,300,320.
  * m 42 (Jul 2028, k 36): refresh at 800,000,000 x 0.85^3 = 491,300,000;
- *   revenue 23,808,000 x 0.8^3 = 12,189,696.
+ *   the new GPUs are age 0 and rent at the first-month price again:
+ *   revenue 23,808,000 (a 744-hour month).
+ * m 43 (Aug 2028, k 37, age 1): 23,808,000 x 0.8^(1/12) = 23,369,374.0232343.
  * m 78 (Jul 2031, k 72): second refresh, 800,000,000 x 0.85^6 =
- *   301,719,612.5; revenue 23,808,000 x 0.8^6 = 6,241,124.352.
+ *   301,719,612.5; revenue 23,808,000 again.
  */
 static void test_gpu_months(void **state)
 {
@@ -468,8 +470,9 @@ static void test_gpu_months(void **state)
 	assert_month(&out[13], 18879409.6698316, 1213632, 2000000, 0, 20227.2, 24.08);
 	assert_month(&out[18], 19046400, 1343664, 2000000, 0, 22394.4, 24.08);
 	assert_month(&out[41], 12017891.2606205, 1300320, 2000000, 0, 21672, 24.08);
-	assert_month(&out[42], 12189696, 1343664, 2000000, 491300000, 22394.4, 24.08);
-	assert_month(&out[78], 6241124.352, 1343664, 2000000, 301719612.5, 22394.4, 24.08);
+	assert_month(&out[42], 23808000, 1343664, 2000000, 491300000, 22394.4, 24.08);
+	assert_month(&out[43], 23369374.0232343, 1343664, 2000000, 0, 22394.4, 24.08);
+	assert_month(&out[78], 23808000, 1343664, 2000000, 301719612.5, 22394.4, 24.08);
 	for (i = 7; i < NMONTHS; i++)
 		if (i != 42 && i != 78)
 			assert_double_abs(out[i].capex_usd, 0, 0);
