@@ -101,10 +101,13 @@ HP_API void hp_finance_sort(double *x, size_t n);
  * discount per step (a factor in (0, 1]). Exercise is allowed at dates with
  * allowed[t] true (NULL: all). Backward induction regresses the realised
  * continuation value at t on 1, x, ..., x^degree of x = state / scale
- * (scale = the mean |state| at t) over the paths where exercise[t] > 0 when
- * itm_only (all paths otherwise), with LAPACKE_dgels; a path stops at t
- * when exercise[t] beats the fitted continuation. The value today is the
- * better of stopping now and the mean realised value.
+ * (scale = the mean |state| at t over the regression paths) over the paths
+ * where exercise[t] > 0 when itm_only (all paths otherwise), with
+ * LAPACKE_dgels; a path stops at t when exercise[t] beats the fitted
+ * continuation (running[t], known at t, plus the fitted discounted future;
+ * with itm_only only the regression paths may stop). The value today is
+ * the better of stopping now (the mean of exercise[., 0]; paths normally
+ * share date 0) and the mean realised value.
  */
 struct hp_lsm_input {
 	size_t npaths;          /* >= degree + 2 */
@@ -126,9 +129,10 @@ struct hp_lsm_result {
 	double mean_exercise_step;   /* over the paths that stop; NaN if none */
 	bool exercise_now;       /* stopping at t = 0 is optimal */
 	/* Per date (caller-provided arrays of nsteps, may be NULL): the share of
-	 * paths stopping there, and the exercise boundary - the largest and the
-	 * smallest state among paths that stop at t (NaN where none do), which
-	 * for a rule "stop when the state is low" reads "stop at t when
+	 * paths whose (first) stop is there, and the exercise boundary - the
+	 * largest and the smallest state among paths the rule stops at t,
+	 * whether or not they stopped earlier (NaN where none), which for a
+	 * rule "stop when the state is low" reads "stop at t when
 	 * state <= boundary_high[t]". */
 	double *stop_share;
 	double *boundary_low;
