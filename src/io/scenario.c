@@ -1568,7 +1568,7 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 				snprintf(prefix, sizeof(prefix), "pivot.strategies[%zu]", i);
 				path_key(f, prefix, "conversions");
 				ret = hp_error_set(err, HP_EINVAL, f,
-						   "convert %s MW of site \"%s\", more than its grid_mw %s",
+						   "converts %s MW of site \"%s\", more than its grid_mw %s",
 						   a, site->name, b);
 				break;
 			}
