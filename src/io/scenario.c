@@ -963,6 +963,7 @@ static enum hp_status get_day(const json_t *obj, const char *parent, const char 
 	int64_t t = 0;
 	enum hp_status ret;
 
+	*has = false;
 	if ((ret = get_time(obj, parent, key, has, &t, err)) != HP_OK)
 		return ret;
 	if (*has)
