@@ -16,7 +16,7 @@
 #include "hashpivot/rng.h"
 
 #define DT (1.0 / HP_DAYS_PER_YEAR)
-/* Ranges the check enforces (kept in step with docs/model-price.md). */
+/* Ranges the check enforces (kept in step with docs/model.md "Price paths"). */
 #define PRICE_MAX_USD 1e12
 #define DRIFT_MIN_PCT -100.0
 #define DRIFT_MAX_PCT 1000.0
@@ -134,7 +134,7 @@ static enum hp_status check_bootstrap(const struct hp_price_model *m, struct hp_
 
 /*
  * Method: each field the kind uses, against the ranges of
- * docs/model-price.md, in the order of the struct; the first bad one is
+ * docs/model.md "Price paths", in the order of the struct; the first bad one is
  * reported. FILE needs start_day .. start_day + ndays inside the file.
  */
 enum hp_status hp_price_model_check(const struct hp_price_model *m, int64_t ndays,
@@ -247,7 +247,7 @@ static void path_diffusion(const struct hp_price_model *m, struct hp_rng *r, int
  * sample variance (denominator R - 1; 0 when R = 1); otherwise c = 0.
  * Special cases: b = R leaves one block, the window itself.
  * Accuracy: exact resampling; recentring costs R logs per path.
- * Source: H. R. Kunsch, Ann. Stat. 17 (1989) 1217-1241; docs/model-price.md.
+ * Source: H. R. Kunsch, Ann. Stat. 17 (1989) 1217-1241; docs/model.md "Price paths".
  */
 static void path_bootstrap(const struct hp_price_model *m, struct hp_rng *r, int64_t ndays,
 			   double *out)
