@@ -5,7 +5,7 @@
  *
  * Everything here is a pure function of its arguments; only hp_finance_lsm
  * allocates (one workspace, freed before it returns). Sums over streams and
- * paths are compensated (Neumaier). Equations: docs/model-finance.md.
+ * paths are compensated (Neumaier). Equations: docs/model.md.
  */
 #include <float.h>
 #include <limits.h>
@@ -61,7 +61,7 @@ static double ksum_value(const struct ksum *k)
  * Special cases: pct = -100 gives -1; pct < -100 or NaN gives NaN.
  * Accuracy: a few ulps relative, also for small rates, where the direct
  * formula loses digits to cancellation.
- * Source: docs/model-finance.md "Rates".
+ * Source: docs/model.md "Rates".
  */
 double hp_finance_monthly_rate(double pct_per_year)
 {
@@ -76,7 +76,7 @@ double hp_finance_monthly_rate(double pct_per_year)
  * Accuracy: each d_i is within ~(2 + i |log1p(rate)|) u relative (the
  * rounding of i * log1p(rate) is amplified by exp), e.g. <= 60 u for 600
  * months at 10 %/month; the sum adds 2u |NPV| + O(n u^2) sum |cf_i d_i|.
- * Source: docs/model-finance.md "NPV".
+ * Source: docs/model.md "NPV".
  */
 double hp_finance_npv(const double *cf, size_t n, double rate)
 {
@@ -373,8 +373,8 @@ static int cmp_double(const void *a, const void *b)
  * Cost: V = 1: ~15 bisections and a Brent refinement, each one Horner
  * pass of n terms (measured 5.5 us for n = 120); V >= 2: IRR_GRID passes,
  * four at a time, plus the refinements (150 us for n = 120, 0.8 ms for
- * n = 600; docs/model-finance.md).
- * Source: docs/model-finance.md "IRR"; R. P. Brent, Algorithms for
+ * n = 600; docs/model.md).
+ * Source: docs/model.md "IRR"; R. P. Brent, Algorithms for
  * Minimization without Derivatives (1973), ch. 4.
  */
 enum hp_status hp_finance_irr(const double *cf, size_t n, struct hp_irr *out,
@@ -523,7 +523,7 @@ const char *hp_finance_irr_kind_name(enum hp_irr_kind k)
  * to >= 0 within n: NaN, not paid back. rate <= -1 or NaN: NaN, not paid
  * back. Only the first return counts.
  * Accuracy: as hp_finance_npv for the sums; one division.
- * Source: docs/model-finance.md "Payback".
+ * Source: docs/model.md "Payback".
  */
 void hp_finance_payback(const double *cf, size_t n, double rate, struct hp_payback_period *out)
 {
@@ -611,7 +611,7 @@ static unsigned last_day_of_month(int64_t y, unsigned m)
  * start_day.
  * Special cases: bounds[0] = 0 always; nmonths = 0 writes bounds[0] only.
  * Accuracy: exact integers (proleptic Gregorian calendar).
- * Source: docs/model-finance.md "Calendar months".
+ * Source: docs/model.md "Calendar months".
  */
 void hp_finance_month_bounds(int64_t start_day, size_t nmonths, int64_t *bounds)
 {
@@ -641,7 +641,7 @@ void hp_finance_month_bounds(int64_t start_day, size_t nmonths, int64_t *bounds)
  * equal neighbours return that value exactly (also for infinities).
  * Accuracy: one interpolation, a few ulps of the interval.
  * Source: R. J. Hyndman, Y. Fan, The American Statistician 50 (1996)
- * 361-365; docs/model-finance.md "Quantiles".
+ * 361-365; docs/model.md "Quantiles".
  */
 double hp_finance_quantile_sorted(const double *sorted, size_t n, double q)
 {
@@ -840,13 +840,13 @@ static enum hp_status lsm_validate(const struct hp_lsm_input *in, struct hp_erro
  * at t (whether or not they stopped earlier), NaN if none; stop_share[t]:
  * share of paths whose first stop is t.
  * Accuracy: Monte Carlo; the estimate is biased low by the suboptimal
- * fitted rule and high by in-sample foresight (docs/model-finance.md).
+ * fitted rule and high by in-sample foresight (docs/model.md).
  * Cost: one QR of m x (degree + 1), m <= npaths, per allowed date; one
  * workspace of (degree + 7) npaths doubles plus dgels' (queried once);
  * no allocation in the loop (LAPACKE_dgels_work, not LAPACKE_dgels, which
  * would allocate its workspace at every call).
  * Source: F. A. Longstaff, E. S. Schwartz, Rev. Financ. Stud. 14 (2001)
- * 113-147; docs/model-finance.md "Least-squares Monte Carlo".
+ * 113-147; docs/model.md "Least-squares Monte Carlo".
  */
 enum hp_status hp_finance_lsm(const struct hp_lsm_input *in, struct hp_lsm_result *out,
 			      struct hp_error *err)

@@ -405,7 +405,7 @@ static enum hp_status netpath_check(const struct hp_network_path *in, int64_t nd
  * 2016) has D0. ndays = 0 writes nothing.
  * Accuracy: a few double operations per run (about 1e-15 relative); the
  * growth factor is one pow() per epoch, not a running product.
- * Source: docs/model-price.md "Network path"; Bitcoin Core validation.cpp
+ * Source: docs/model.md "Network path"; Bitcoin Core validation.cpp
  * GetBlockSubsidy; difficulty 1 = 2^32 hashes (0xffff x 2^208 target,
  * approximated as 2^224 as in the usual hashrate formula).
  */

@@ -410,7 +410,7 @@ static void test_colocation_steady(void **state)
 	assert_double_rel(s.cost_usd_per_it_mw_year, 544461.9, 1e-14);
 	assert_double_rel(s.margin_pct, 61.22066239316239, 1e-13);
 	assert_double_rel(s.capex_usd_per_it_mw, 10e6, 0);
-	/* within the $1.2-1.9M per IT MW-year of colocation (docs/model-hpc.md) */
+	/* within the $1.2-1.9M per IT MW-year of colocation (docs/model.md) */
 	assert_true(s.revenue_usd_per_it_mw_year > 1.2e6 && s.revenue_usd_per_it_mw_year < 1.9e6);
 
 	c.power_pass_through = true;
@@ -511,7 +511,7 @@ static void test_gpu_count(void **state)
 }
 
 /*
- * An IREN-like GPU cloud (docs/model-hpc.md): 130 MW grid at PUE 1.3 =
+ * An IREN-like GPU cloud (docs/model.md): 130 MW grid at PUE 1.3 =
  * 100 MW IT; 1.45 kW per GPU all-in -> floor(100,000 / 1.45) = 68,965
  * GPUs; $2.00/GPU-hour, no decline, 80 % rented, idle 30 %, $42,000 per
  * GPU, opex $2,000 per GPU-year, power $0.05/kWh, conversion $10M/MW.
