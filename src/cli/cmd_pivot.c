@@ -486,7 +486,12 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 				cli_set_real(x, "npv_mean_musd", st->npv_usd.mean / 1e6);
 				cli_set_real(x, "vs_mining_p50_musd",
 					     st->has_baseline ? st->npv_vs_mining_usd.p50 / 1e6 : NAN);
-				cli_set_real(x, "irr_pct", st->irr_pct_per_year);
+				if (st->strategy->nconv && st->has_baseline &&
+				    st->irr.kind != HP_IRR_UNIQUE)
+					cli_set_str(x, "irr_pct",
+						    hp_finance_irr_kind_name(st->irr.kind));
+				else
+					cli_set_real(x, "irr_pct", st->irr_pct_per_year);
 				cli_set_real(x, "payback_mo", st->payback.periods);
 				cli_set_real(x, "p_no_cash", st->p_out_of_cash);
 				cli_set_real(x, "btc_sold", st->btc_sold.mean);

@@ -840,6 +840,14 @@ static enum hp_status summarise(struct run *r, struct hp_pivot_result *out, stru
 			if (o->irr.kind == HP_IRR_UNIQUE)
 				o->irr_pct_per_year = 100 * (pow(1 + o->irr.rate, 12) - 1);
 			hp_finance_payback(mean_inc, n + 1, 0, &o->payback);
+			/* a stream that never goes negative has nothing to pay back:
+			 * no payback to report (a wait strategy that never converts) */
+			for (m = 1; m <= n && mean_inc[m] >= 0; m++)
+				;
+			if (m > n) {
+				o->payback.paid_back = false;
+				o->payback.periods = NAN;
+			}
 			count = 0;
 			for (p = 0; p < np; p++)
 				count += isfinite(slots[p].payback);
