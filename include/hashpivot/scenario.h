@@ -158,6 +158,8 @@ HP_API enum hp_status hp_scenario_parse(const char *text, size_t len, const char
 HP_API enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
 				       struct hp_scenario *out, struct hp_error *err);
 HP_API void hp_scenario_release(struct hp_scenario *s);
+/* A struct hp_scenario holds pointers into itself (the market's series):
+ * do not copy one by value; pass pointers. */
 
 /*
  * Load the bootstrap history when the market's price model is "bootstrap"

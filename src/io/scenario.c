@@ -899,6 +899,13 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		goto err1;
 	json_decref(root);
 	*out = s;
+	/* the market's models point at series the scenario owns: at its new place */
+	if (out->market.price.path)
+		out->market.price.path = &out->market.price_path;
+	if (out->market.price.history)
+		out->market.price.history = &out->market.history;
+	if (out->market.network.difficulty_file)
+		out->market.network.difficulty_file = &out->market.difficulty;
 	return HP_OK;
 
 err1:
@@ -1506,7 +1513,15 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 		}
 	}
 	if ((ret = hp_mining_network_path(&mk->network, ndays, NULL, NULL, err)) != HP_OK) {
-		hp_error_prefix(err, "market.");
+		/* the struct's difficulty_file is the scenario's difficulty.file */
+		static const char df[] = "difficulty_file: ";
+		if (err && strncmp(err->message, df, sizeof(df) - 1) == 0) {
+			char msg[HP_ERROR_MESSAGE_MAX];
+			snprintf(msg, sizeof(msg), "%s", err->message + sizeof(df) - 1);
+			hp_error_set(err, ret, "market.difficulty.file", "%s", msg);
+		} else {
+			hp_error_prefix(err, "market.");
+		}
 		goto out;
 	}
 	if ((ret = hp_treasury_check(&s->treasury, mk->price.kind == HP_PRICE_FILE

@@ -291,6 +291,30 @@ static void test_threads_do_not_matter(void **state)
 	hp_scenario_release(&s);
 }
 
+/*
+ * The difficulty read day by day from a file (tests/data/pivot/
+ * difficulty-flat.csv: 400 days from 2026-01-01 at the difficulty of
+ * 170240c3, printed with 17 digits) gives the same BTC as the flat path.
+ */
+static void test_difficulty_file(void **state)
+{
+	static const char with_file[] = HEAD
+		"\"market\": {\"horizon_months\": 12, \"price\": {\"model\": \"gbm\", "
+		"\"volatility_pct_per_year\": 0}, "
+		"\"difficulty\": {\"file\": \"tests/data/pivot/difficulty-flat.csv\"}}, "
+		"\"sites\": [{\"name\": \"A\", \"grid_mw\": 3, \"power_price_usd_per_kwh\": 0.05, "
+		"\"fleet\": [{\"machine\": \"T100\", \"count\": 1000}]}]}";
+	struct hp_scenario s;
+	struct hp_pivot_result r;
+
+	(void)state;
+	parse(with_file, &s);
+	run(&s, 2, 1, &r);
+	assert_double_rel(r.strategies[0].mining_btc, 100 * btc_per_ph_day() * 365, 1e-12);
+	hp_pivot_result_release(&r);
+	hp_scenario_release(&s);
+}
+
 static void test_bad_config(void **state)
 {
 	static const char text[] = HEAD FLAT_MARKET
@@ -325,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_conversion_removes_least_efficient),
 		cmocka_unit_test(test_wait_constant_price),
 		cmocka_unit_test(test_threads_do_not_matter),
+		cmocka_unit_test(test_difficulty_file),
 		cmocka_unit_test(test_bad_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
