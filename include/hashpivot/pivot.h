@@ -103,6 +103,7 @@ struct hp_pivot_strategy {
 	/* per kWh, in the first full service year (hosting) and at the start price (mining) */
 	double hosting_revenue_usd_per_kwh;  /* NaN without conversions */
 	double hosting_revenue_usd_per_it_mw_year;
+	double hosting_margin_pct;           /* (revenue - power - opex) / revenue, first year */
 	/* wait strategies */
 	double wait_value_usd;              /* LSM value of the option block (PV) */
 	double wait_now_value_usd;          /* converting at month 0 instead */
@@ -120,6 +121,8 @@ struct hp_pivot_result {
 	size_t nmonths;
 	int64_t *month_start_day;          /* nmonths + 1: days since 1970-01-01 */
 	double mining_revenue_usd_per_kwh; /* the whole fleet at the start price, month 0 */
+	double mining_revenue_usd_per_mw_year; /* per MW drawn, at the start price, month 0 */
+	double mining_margin_pct;          /* 100 (revenue - power and hosting) / revenue, month 0 */
 	double start_price_usd;
 	struct hp_pivot_series price;      /* month-end price quantiles (config.series) */
 	struct hp_pivot_strategy *strategies;

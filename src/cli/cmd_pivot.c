@@ -155,6 +155,7 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 	cli_set_real(o, "mining_btc", st->mining_btc);
 	cli_set_real(o, "hosting_revenue_usd_per_kwh", st->hosting_revenue_usd_per_kwh);
 	cli_set_real(o, "hosting_revenue_usd_per_it_mw_year", st->hosting_revenue_usd_per_it_mw_year);
+	cli_set_real(o, "hosting_margin_pct", st->hosting_margin_pct);
 	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
 	cli_set_real(o, "hosting_vs_mining_per_kwh",
 		     st->hosting_revenue_usd_per_kwh / r->mining_revenue_usd_per_kwh);
@@ -203,6 +204,8 @@ static void echo_run(json_t *o, const struct hp_scenario *sc, const struct hp_pi
 	cli_set_real(o, "start_price_usd", r->start_price_usd);
 	cli_set_real(o, "discount_rate_pct_per_year", sc->pivot.discount_rate_pct_per_year);
 	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
+	cli_set_real(o, "mining_revenue_usd_per_mw_year", r->mining_revenue_usd_per_mw_year);
+	cli_set_real(o, "mining_margin_pct", r->mining_margin_pct);
 }
 
 /* ------------------------------------------------------------------ */

@@ -900,8 +900,9 @@ static enum hp_status summarise(struct run *r, struct hp_pivot_result *out, stru
 		/* hosting per kWh in its first full service year */
 		o->hosting_revenue_usd_per_kwh = NAN;
 		o->hosting_revenue_usd_per_it_mw_year = NAN;
+		o->hosting_margin_pct = NAN;
 		if (pl->st->nconv) {
-			double rev = 0, kwh = 0, it = 0;
+			double rev = 0, kwh = 0, it = 0, cost = 0;
 			for (k = 0; k < pl->st->nconv; k++) {
 				const struct hp_strategy_conversion *cv = &pl->st->conv[k];
 				struct hp_hpc_steady sd;
@@ -910,6 +911,7 @@ static enum hp_status summarise(struct run *r, struct hp_pivot_result *out, stru
 				else
 					hp_hpc_gpu_steady(&cv->gpu, &sd);
 				rev += sd.revenue_usd_per_it_mw_year * sd.it_mw;
+				cost += sd.cost_usd_per_it_mw_year * sd.it_mw;
 				if (sd.revenue_usd_per_kwh > 0)
 					kwh += sd.revenue_usd_per_it_mw_year * sd.it_mw /
 					       sd.revenue_usd_per_kwh;
@@ -917,6 +919,7 @@ static enum hp_status summarise(struct run *r, struct hp_pivot_result *out, stru
 			}
 			o->hosting_revenue_usd_per_kwh = kwh > 0 ? rev / kwh : NAN;
 			o->hosting_revenue_usd_per_it_mw_year = it > 0 ? rev / it : NAN;
+			o->hosting_margin_pct = rev > 0 ? 100 * (rev - cost) / rev : NAN;
 		}
 		if (pl->st->wait) {
 			count = 0;
@@ -1049,12 +1052,16 @@ enum hp_status hp_pivot_run(const struct hp_scenario *s, const struct hp_pivot_c
 	for (m = 0; m <= r.nmonths; m++)
 		out->month_start_day[m] = s->market.start_day + r.bounds[m];
 	{
-		double rev = 0, kwh = 0;
+		double rev = 0, kwh = 0, cost = 0;
 		for (i = 0; i < r.nlines; i++) {
 			rev += r.line_btc[i * r.nmonths] * out->start_price_usd;
+			cost += r.line_cost[i * r.nmonths];
 			kwh += r.lines[i].kw * 24 * (double)r.month_days[0];
 		}
 		out->mining_revenue_usd_per_kwh = kwh > 0 ? rev / kwh : NAN;
+		out->mining_revenue_usd_per_mw_year =
+			kwh > 0 ? rev / kwh * 1000 * 24 * 365.2425 : NAN;
+		out->mining_margin_pct = rev > 0 ? 100 * (rev - cost) / rev : NAN;
 	}
 	run_release(&r);
 	return HP_OK;
