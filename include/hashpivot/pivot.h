@@ -45,6 +45,7 @@
 #include "treasury.h"
 
 #define HP_PIVOT_THREADS_MAX 256
+#define HP_PIVOT_EVENTS_MAX 10000
 
 struct hp_pivot_config {
 	uint64_t seed;
@@ -112,6 +113,10 @@ struct hp_pivot_strategy {
 	struct hp_pivot_dist convert_month; /* over paths that convert */
 	struct hp_pivot_rule_step *rule;    /* nrule decision dates */
 	size_t nrule;
+	/* path 0's treasury log: every sale and top-up with its day and cause
+	 * (at most HP_PIVOT_EVENTS_MAX; events_dropped counts the rest) */
+	struct hp_treasury_event *events;
+	size_t nevents, events_dropped;
 	/* series (config.series) */
 	struct hp_pivot_series btc, cash_usd, net_usd, cum_fcf_usd;
 };

@@ -193,6 +193,29 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 	return o;
 }
 
+/* Path 0's treasury log: what a finance team reads as "what happened". */
+static json_t *events_json(const struct hp_pivot_result *r, const struct hp_pivot_strategy *st)
+{
+	static const char *const kinds[] = { "sale", "top_up", "defi_loss" };
+	json_t *a = json_array();
+	char date[16];
+
+	for (size_t i = 0; i < st->nevents; i++) {
+		const struct hp_treasury_event *e = &st->events[i];
+		json_t *o = json_object();
+		format_day(r->month_start_day[0] + e->day, date);
+		cli_set_str(o, "date", date);
+		cli_set_str(o, "kind", kinds[e->kind]);
+		if (e->kind != HP_EVENT_DEFI_LOSS)
+			cli_set_str(o, "cause", hp_treasury_cause_name(e->cause));
+		cli_set_real(o, "btc", e->btc);
+		cli_set_real(o, "price_usd", e->price_usd);
+		cli_set_real(o, "usd", e->usd);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static void echo_run(json_t *o, const struct hp_scenario *sc, const struct hp_pivot_config *cfg,
 		     const struct hp_pivot_result *r)
 {
@@ -530,7 +553,9 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		cli_set_real(out, "defi_yield_btc", st->defi_yield_btc);
 		cli_set_real(out, "defi_loss_btc", st->defi_loss_btc);
 		cli_set_real(out, "mining_btc", st->mining_btc);
+		cli_set_int(out, "path_0_events", (int64_t)(st->nevents + st->events_dropped));
 		if (ctx->json) {
+			json_object_del(out, "path_0_events");
 			json_object_set_new(out, "btc_sold", dist_json(&st->btc_sold));
 			json_object_set_new(out, "btc_sold_by_cause", causes_json(st->btc_sold_by_cause));
 			json_object_set_new(out, "usd_from_sales_by_cause",
@@ -545,6 +570,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 			json_object_set_new(out, "treasury_btc", series_json(&r, &st->btc));
 			json_object_set_new(out, "cash_usd", series_json(&r, &st->cash_usd));
 			json_object_set_new(out, "net_usd", series_json(&r, &st->net_usd));
+			json_object_set_new(out, "path_0_events", events_json(&r, st));
 		} else {
 			char key[64];
 			cli_set_real(out, "btc_sold_mean", st->btc_sold.mean);

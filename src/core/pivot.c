@@ -67,6 +67,7 @@ struct slot {                      /* per strategy and path */
 struct run {
 	const struct hp_scenario *s;
 	const struct hp_pivot_config *cfg;
+	struct hp_pivot_result *out;
 	size_t nmonths, npaths, nchunks;
 	int64_t ndays;
 	int64_t *bounds;          /* nmonths + 1 */
@@ -401,6 +402,10 @@ static void run_plan(struct run *r, struct work *w, size_t pi, size_t path)
 	/* treasury */
 	memset(&tr, 0, sizeof(tr));
 	tr.months = w->months;
+	if (path == 0) {
+		tr.events = r->out->strategies[pi].events;
+		tr.events_cap = HP_PIVOT_EVENTS_MAX;
+	}
 	hp_rng_init(&rng, r->cfg->seed, path, HP_RNG_TREASURY);
 	hp_treasury_run(&r->s->treasury, w->price, r->bounds, n, w->flows, &rng, &tr);
 	for (int k = 0; k < HP_SALE_NCAUSES; k++) {
@@ -415,6 +420,10 @@ static void run_plan(struct run *r, struct work *w, size_t pi, size_t path)
 	sl->loss = tr.defi_loss_btc;
 	sl->out_of_cash_month = tr.out_of_cash_month >= 0 ? (double)tr.out_of_cash_month : NAN;
 	sl->first_call_month = month_of_day(r, tr.first_margin_call_day);
+	if (path == 0) {
+		r->out->strategies[pi].nevents = tr.nevents;
+		r->out->strategies[pi].events_dropped = tr.events_dropped;
+	}
 	sl->liquidation_month = month_of_day(r, tr.liquidation_day);
 
 	if (r->series) {
@@ -1019,6 +1028,13 @@ enum hp_status hp_pivot_run(const struct hp_scenario *s, const struct hp_pivot_c
 		goto fail;
 	}
 	out->nstrategies = r.nplans;
+	r.out = out;
+	for (i = 0; i < r.nplans; i++)
+		if (!(out->strategies[i].events =
+			      hp_malloc(HP_PIVOT_EVENTS_MAX * sizeof(struct hp_treasury_event)))) {
+			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+			goto fail;
+		}
 	if (cfg->series &&
 	    (!(r.series = hp_malloc(r.nplans * 4 * r.npaths * (r.nmonths + 1) * sizeof(float))) ||
 	     !(r.price_series = hp_malloc(r.npaths * (r.nmonths + 1) * sizeof(float))))) {
@@ -1081,6 +1097,7 @@ void hp_pivot_result_release(struct hp_pivot_result *r)
 	for (i = 0; r->strategies && i < r->nstrategies; i++) {
 		struct hp_pivot_strategy *o = &r->strategies[i];
 		hp_free(o->rule);
+		hp_free(o->events);
 		series_release(&o->btc);
 		series_release(&o->cash_usd);
 		series_release(&o->net_usd);
