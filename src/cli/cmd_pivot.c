@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "hashpivot/alloc.h"
+#include "hashpivot/calendar.h"
 #include "hashpivot/machines.h"
 #include "hashpivot/parse.h"
 #include "hashpivot/pivot.h"
@@ -72,12 +73,9 @@ static void show_progress(void *ctx, size_t done, size_t total)
 }
 
 /* "YYYY-MM-DD" of a day count since 1970-01-01. */
-static void format_day(int64_t day, char out[16])
+static void format_day(int64_t day, char out[24])
 {
-	char buf[32];
-
-	hp_format_time(day * 86400, buf);
-	snprintf(out, 16, "%.10s", buf);
+	hp_calendar_day_text(day, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -100,7 +98,7 @@ static json_t *dist_json(const struct hp_pivot_dist *d)
 static json_t *series_json(const struct hp_pivot_result *r, const struct hp_pivot_series *s)
 {
 	json_t *a = json_array();
-	char date[16];
+	char date[24];
 
 	for (size_t m = 0; m <= r->nmonths; m++) {
 		json_t *o = json_object();
@@ -198,7 +196,7 @@ static json_t *events_json(const struct hp_pivot_result *r, const struct hp_pivo
 {
 	static const char *const kinds[] = { "sale", "top_up", "defi_loss" };
 	json_t *a = json_array();
-	char date[16];
+	char date[24];
 
 	for (size_t i = 0; i < st->nevents; i++) {
 		const struct hp_treasury_event *e = &st->events[i];
@@ -290,7 +288,7 @@ static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const cha
 			    const char *name, const struct hp_pivot_series *s)
 {
 	for (size_t m = 0; m <= r->nmonths; m++) {
-		char date[16];
+		char date[24];
 		format_day(r->month_start_day[m], date);
 		fprintf(fp, "\"%s\",%zu,%s,%s", strategy, m, date, name);
 		csv_real(fp, s->p5[m]);
@@ -584,7 +582,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 			/* one row a year */
 			for (size_t m = 0; m <= r.nmonths; m += (m + 12 <= r.nmonths || m == r.nmonths) ? 12 : r.nmonths - m) {
 				json_t *x = json_object();
-				char date[16];
+				char date[24];
 				format_day(r.month_start_day[m], date);
 				cli_set_int(x, "month", (int64_t)m);
 				cli_set_str(x, "date", date);

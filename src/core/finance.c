@@ -21,6 +21,8 @@
 #include "hashpivot/alloc.h"
 #include "hashpivot/finance.h"
 
+#include "hashpivot/calendar.h"
+
 /* ------------------------------------------------------------------ */
 /* compensated summation                                                */
 /* ------------------------------------------------------------------ */
@@ -561,42 +563,6 @@ void hp_finance_payback(const double *cf, size_t n, double rate, struct hp_payba
 /* calendar months                                                      */
 /* ------------------------------------------------------------------ */
 
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date and back.
- * Method: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms"
- * (howardhinnant.github.io/date_algorithms.html): days_from_civil and
- * civil_from_days over 400-year eras starting on March 1.
- * Accuracy: exact for |days| < 2^62 / 146097 eras.
- */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static unsigned last_day_of_month(int64_t y, unsigned m)
 {
 	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -619,14 +585,14 @@ void hp_finance_month_bounds(int64_t start_day, size_t nmonths, int64_t *bounds)
 	unsigned m0, d0;
 	size_t m;
 
-	civil_from_days(start_day, &y0, &m0, &d0);
+	hp_calendar_civil_from_days(start_day, &y0, &m0, &d0);
 	for (m = 0; m <= nmonths; m++) {
 		int64_t total = (int64_t)(m0 - 1) + (int64_t)m;
 		int64_t y = y0 + total / 12;
 		unsigned mo = (unsigned)(total % 12) + 1;
 		unsigned last = last_day_of_month(y, mo);
 
-		bounds[m] = days_from_civil(y, mo, d0 < last ? d0 : last) - start_day;
+		bounds[m] = hp_calendar_days_from_civil(y, mo, d0 < last ? d0 : last) - start_day;
 	}
 }
 

@@ -7,6 +7,8 @@
 #include "hashpivot/consensus.h"
 #include "hashpivot/mining.h"
 
+#include "hashpivot/calendar.h"
+
 #define SECONDS_PER_DAY 86400.0
 #define HASHES_PER_PH 1e15
 #define HASHES_PER_TH 1e12
@@ -321,26 +323,6 @@ enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
 #define TWO_POW_32 4294967296.0
 #define NETPATH_DAYS_PER_YEAR 365.25 /* as HP_DAYS_PER_YEAR in price.h */
 
-/* YYYY-MM-DD of a day count since 1970-01-01 (Hinnant's civil_from_days). */
-static const char *netpath_day_text(int64_t days, char buf[16])
-{
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-
-	y += m <= 2;
-	if (y < 0 || y > 9999)
-		snprintf(buf, 16, "day %lld", (long long)days);
-	else
-		snprintf(buf, 16, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
-	return buf;
-}
 
 static enum hp_status netpath_check(const struct hp_network_path *in, int64_t ndays,
 				    struct hp_error *err)
@@ -370,12 +352,12 @@ static enum hp_status netpath_check(const struct hp_network_path *in, int64_t nd
 	int64_t last = f->first_day + (int64_t)f->n - 1;
 	if (!f->value || f->n == 0 || in->start_day < f->first_day ||
 	    (ndays > 0 && in->start_day + ndays - 1 > last)) {
-		char a[16], b[16], c[16], d[16];
+		char a[24], b[24], c[24], d[24];
 		return hp_error_set(err, HP_EINVAL, "difficulty_file",
 				    "covers %s to %s, the horizon needs %s to %s",
-				    netpath_day_text(f->first_day, a), netpath_day_text(last, b),
-				    netpath_day_text(in->start_day, c),
-				    netpath_day_text(in->start_day + (ndays > 0 ? ndays - 1 : 0), d));
+				    hp_calendar_day_text(f->first_day, a), hp_calendar_day_text(last, b),
+				    hp_calendar_day_text(in->start_day, c),
+				    hp_calendar_day_text(in->start_day + (ndays > 0 ? ndays - 1 : 0), d));
 	}
 	for (int64_t d = 0; d < ndays; d++) {
 		double v = f->value[in->start_day - f->first_day + d];

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "hashpivot/price.h"
+
+#include "hashpivot/calendar.h"
 #include "hashpivot/rng.h"
 
 #define DT (1.0 / HP_DAYS_PER_YEAR)
@@ -59,29 +61,6 @@ enum hp_status hp_price_kind_parse(const char *name, const char *field, enum hp_
 /* checks                                                               */
 /* ------------------------------------------------------------------ */
 
-/*
- * YYYY-MM-DD of a day count since 1970-01-01 (H. Hinnant's
- * civil_from_days, as hp_format_time; the core may not use io helpers).
- */
-static const char *day_text(int64_t days, char buf[16])
-{
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = yoe + era * 400;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-
-	y += m <= 2;
-	if (y < 0 || y > 9999)
-		snprintf(buf, 16, "day %" PRId64, days);
-	else
-		snprintf(buf, 16, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
-	return buf;
-}
 
 static enum hp_status check_num(double v, double lo, double hi, bool lo_open, const char *field,
 				struct hp_error *err)
@@ -105,7 +84,7 @@ static int64_t series_last(const struct hp_daily_series *s)
 static enum hp_status check_bootstrap(const struct hp_price_model *m, struct hp_error *err)
 {
 	const struct hp_daily_series *h = m->history;
-	char a[16], b[16], c[16];
+	char a[24], b[24], c[24];
 
 	if (!series_ok(h))
 		return hp_error_set(err, HP_EINVAL, "history", "no price history given");
@@ -116,19 +95,19 @@ static enum hp_status check_bootstrap(const struct hp_price_model *m, struct hp_
 	if (m->history_from_day < h->first_day || m->history_from_day > series_last(h))
 		return hp_error_set(err, HP_EINVAL, "history_from",
 				    "must be inside the history (%s to %s), got %s",
-				    day_text(h->first_day, a), day_text(series_last(h), b),
-				    day_text(m->history_from_day, c));
+				    hp_calendar_day_text(h->first_day, a), hp_calendar_day_text(series_last(h), b),
+				    hp_calendar_day_text(m->history_from_day, c));
 	if (m->history_to_day < h->first_day || m->history_to_day > series_last(h))
 		return hp_error_set(err, HP_EINVAL, "history_to",
 				    "must be inside the history (%s to %s), got %s",
-				    day_text(h->first_day, a), day_text(series_last(h), b),
-				    day_text(m->history_to_day, c));
+				    hp_calendar_day_text(h->first_day, a), hp_calendar_day_text(series_last(h), b),
+				    hp_calendar_day_text(m->history_to_day, c));
 	if (m->history_to_day - m->history_from_day < m->block_days)
 		return hp_error_set(err, HP_EINVAL, "history_to",
 				    "must be at least block_days (%" PRId64
 				    ") days after history_from (%s), got %s",
-				    m->block_days, day_text(m->history_from_day, a),
-				    day_text(m->history_to_day, b));
+				    m->block_days, hp_calendar_day_text(m->history_from_day, a),
+				    hp_calendar_day_text(m->history_to_day, b));
 	return HP_OK;
 }
 
@@ -140,7 +119,7 @@ static enum hp_status check_bootstrap(const struct hp_price_model *m, struct hp_
 enum hp_status hp_price_model_check(const struct hp_price_model *m, int64_t ndays,
 				    struct hp_error *err)
 {
-	char a[16], b[16], c[16], d[16];
+	char a[24], b[24], c[24], d[24];
 
 	if (ndays < 1 || ndays > NDAYS_MAX)
 		return hp_error_set(err, HP_EINVAL, "days", "must be >= 1 and <= %d, got %" PRId64,
@@ -177,10 +156,10 @@ enum hp_status hp_price_model_check(const struct hp_price_model *m, int64_t nday
 		    series_last(m->path) - m->start_day < ndays)
 			return hp_error_set(err, HP_EINVAL, "file",
 					    "covers %s to %s, the horizon needs %s to %s",
-					    day_text(m->path->first_day, a),
-					    day_text(series_last(m->path), b),
-					    day_text(m->start_day, c),
-					    day_text(m->start_day + ndays, d));
+					    hp_calendar_day_text(m->path->first_day, a),
+					    hp_calendar_day_text(series_last(m->path), b),
+					    hp_calendar_day_text(m->start_day, c),
+					    hp_calendar_day_text(m->start_day + ndays, d));
 		return HP_OK;
 	}
 	return hp_error_set(err, HP_EINVAL, "kind", "unknown price model %d", (int)m->kind);

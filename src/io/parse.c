@@ -10,6 +10,8 @@
 #include "hashpivot/hex.h"
 #include "hashpivot/parse.h"
 
+#include "hashpivot/calendar.h"
+
 #define QUOTE_MAX 60
 
 /* Quote at most QUOTE_MAX bytes of s, marking a cut. */
@@ -106,12 +108,7 @@ enum hp_status hp_parse_hex32(const char *s, uint32_t *out, const char *field,
  */
 int64_t hp_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	return hp_calendar_days_from_civil(y, m, d);
 }
 
 static bool leap(int64_t y)
