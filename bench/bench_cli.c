@@ -4,56 +4,14 @@
  * times and the median is printed in milliseconds. The binary is
  * $HASHPIVOT_BIN or build/hashpivot; data from ./data.
  */
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-extern char **environ;
+#include "spawn.h"
 
 #define RUNS 31
 #define NET "--bits", "170240c3", "--height", "953568", "--fees-btc", "0.025", \
 	"--price-usd", "87654.32"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median wall time of RUNS runs of argv, or a negative value on failure. */
-static double time_command(const char *const argv[])
-{
-	double t[RUNS];
-	posix_spawn_file_actions_t fa;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	for (int i = 0; i < RUNS; i++) {
-		pid_t pid;
-		int status;
-		double t0 = now_ms();
-		if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0 ||
-		    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			posix_spawn_file_actions_destroy(&fa);
-			return -1;
-		}
-		t[i] = now_ms() - t0;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	qsort(t, RUNS, sizeof(t[0]), cmp_double);
-	return t[RUNS / 2];
-}
 
 int main(void)
 {
@@ -77,7 +35,7 @@ int main(void)
 	setenv("HASHPIVOT_DATA_DIR", "data", 1);
 	printf("%-58s %10s\n", "command (whole process, median of 31)", "ms");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		double ms = time_command(cases[i].argv);
+		double ms = 1e3 * bench_time_command(cases[i].argv, RUNS);
 		if (ms < 0) {
 			fprintf(stderr, "bench_cli: %s failed (is %s built?)\n", cases[i].name, bin);
 			return 1;

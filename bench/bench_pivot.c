@@ -6,54 +6,12 @@
  * paths over 10 years of monthly steps (3,653 days each), under 2 s on
  * two cores. The binary is $HASHPIVOT_BIN or build/hashpivot.
  */
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-extern char **environ;
+#include "spawn.h"
 
 #define RUNS 5
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median wall time of RUNS runs of argv, or a negative value on failure. */
-static double time_command(const char *const argv[])
-{
-	double t[RUNS];
-	posix_spawn_file_actions_t fa;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	for (int i = 0; i < RUNS; i++) {
-		pid_t pid;
-		int status;
-		double t0 = now_s();
-		if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ) != 0 ||
-		    waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			posix_spawn_file_actions_destroy(&fa);
-			return -1;
-		}
-		t[i] = now_s() - t0;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	qsort(t, RUNS, sizeof(t[0]), cmp_double);
-	return t[RUNS / 2];
-}
 
 #define EX(f) "--scenario", "examples/" f ".json"
 
@@ -84,7 +42,7 @@ int main(void)
 	setenv("HASHPIVOT_DATA_DIR", "data", 1);
 	printf("%-58s %10s\n", "command (whole process, median of 5)", "s");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		double s = time_command(cases[i].argv);
+		double s = bench_time_command(cases[i].argv, RUNS);
 		if (s < 0) {
 			fprintf(stderr, "bench_pivot: %s failed (is %s built?)\n", cases[i].name, bin);
 			return 1;
