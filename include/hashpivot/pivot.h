@@ -96,6 +96,7 @@ struct hp_pivot_strategy {
 	struct hp_pivot_dist out_of_cash_month; /* over the paths that run out (NaN if none) */
 	struct hp_pivot_dist btc_sold;
 	double btc_sold_by_cause[HP_SALE_NCAUSES]; /* means */
+	struct hp_pivot_dist btc_sold_by_cause_dist[HP_SALE_NCAUSES];
 	double usd_from_sales_by_cause[HP_SALE_NCAUSES];
 	struct hp_pivot_dist end_btc, end_cash_usd, end_net_usd;
 	double p_margin_call, p_liquidation;

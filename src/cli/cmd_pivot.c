@@ -124,6 +124,15 @@ static json_t *causes_json(const double *v)
 	return o;
 }
 
+static json_t *cause_dists_json(const struct hp_pivot_dist *d)
+{
+	json_t *o = json_object();
+
+	for (int k = 0; k < HP_SALE_NCAUSES; k++)
+		json_object_set_new(o, hp_treasury_cause_name(k), dist_json(&d[k]));
+	return o;
+}
+
 static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pivot_strategy *st)
 {
 	const struct hp_strategy *s = st->strategy;
@@ -160,7 +169,7 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 	cli_set_real(o, "p_out_of_cash", st->p_out_of_cash);
 	json_object_set_new(o, "out_of_cash_month", dist_json(&st->out_of_cash_month));
 	json_object_set_new(o, "btc_sold", dist_json(&st->btc_sold));
-	json_object_set_new(o, "btc_sold_by_cause", causes_json(st->btc_sold_by_cause));
+	json_object_set_new(o, "btc_sold_by_cause", cause_dists_json(st->btc_sold_by_cause_dist));
 	json_object_set_new(o, "usd_from_sales_by_cause", causes_json(st->usd_from_sales_by_cause));
 	json_object_set_new(o, "end_btc", dist_json(&st->end_btc));
 	json_object_set_new(o, "end_cash_usd", dist_json(&st->end_cash_usd));
@@ -555,7 +564,8 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		if (ctx->json) {
 			json_object_del(out, "path_0_events");
 			json_object_set_new(out, "btc_sold", dist_json(&st->btc_sold));
-			json_object_set_new(out, "btc_sold_by_cause", causes_json(st->btc_sold_by_cause));
+			json_object_set_new(out, "btc_sold_by_cause",
+					    cause_dists_json(st->btc_sold_by_cause_dist));
 			json_object_set_new(out, "usd_from_sales_by_cause",
 					    causes_json(st->usd_from_sales_by_cause));
 			json_object_set_new(out, "out_of_cash_month", dist_json(&st->out_of_cash_month));

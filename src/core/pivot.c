@@ -882,6 +882,7 @@ static enum hp_status summarise(struct run *r, struct hp_pivot_result *out, stru
 			for (p = 0; p < np; p++)
 				tmp[p] = slots[p].sold[k];
 			o->btc_sold_by_cause[k] = mean_of(tmp, np);
+			dist_of(tmp, np, 1, scratch, &o->btc_sold_by_cause_dist[k]);
 			for (p = 0; p < np; p++)
 				tmp[p] = slots[p].sold_usd[k];
 			o->usd_from_sales_by_cause[k] = mean_of(tmp, np);
