@@ -145,6 +145,22 @@ enum hp_status hp_mining_machine(const struct hp_machine *m, const struct hp_has
 	return HP_OK;
 }
 
+
+/*
+ * The end of the run of blocks from height h (before `end`) that share one
+ * epoch and one subsidy: the next retarget, the next halving or `end`,
+ * whichever comes first. Payback and the network path cut each day there.
+ */
+static int64_t run_end(const struct hp_chain_params *p, int64_t h, int64_t end)
+{
+	int64_t stop = (h / HP_RETARGET_INTERVAL + 1) * HP_RETARGET_INTERVAL;
+	int64_t halving = hp_consensus_next_halving_height(p, h);
+
+	if (halving < stop)
+		stop = halving;
+	return end < stop ? end : stop;
+}
+
 /*
  * Method: day d mines blocks height + 144 d .. + 143. The blocks are cut
  * into runs at retarget boundaries (multiples of 2016) and halvings; a run
@@ -206,12 +222,7 @@ enum hp_status hp_mining_payback(const struct hp_machine *m, const struct hp_has
 		double btc = 0;
 		while (h < end) {
 			int64_t epoch = h / HP_RETARGET_INTERVAL;
-			int64_t stop = (epoch + 1) * HP_RETARGET_INTERVAL;
-			int64_t halving = hp_consensus_next_halving_height(p, h);
-			if (halving < stop)
-				stop = halving;
-			if (end < stop)
-				stop = end;
+			int64_t stop = run_end(p, h, end);
 			if (epoch != cur_epoch) {
 				cur_epoch = epoch;
 				factor = pow(g_epoch, (double)(epoch - first_epoch));
@@ -419,12 +430,7 @@ enum hp_status hp_mining_network_path(const struct hp_network_path *in, int64_t 
 
 		while (h < end) {
 			int64_t epoch = h / HP_RETARGET_INTERVAL;
-			int64_t stop = (epoch + 1) * HP_RETARGET_INTERVAL;
-			int64_t halving = hp_consensus_next_halving_height(p, h);
-			if (halving < stop)
-				stop = halving;
-			if (end < stop)
-				stop = end;
+			int64_t stop = run_end(p, h, end);
 			if (epoch != cur_epoch) {
 				cur_epoch = epoch;
 				factor = pow(g, (double)(epoch - first_epoch));
