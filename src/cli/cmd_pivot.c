@@ -370,7 +370,7 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 /* the commands                                                         */
 /* ------------------------------------------------------------------ */
 
-static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, bool treasury, struct opts *o,
+static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o,
 		      struct cli_catalog_opts *co)
 {
 	static const struct option opts[] = {
@@ -387,7 +387,6 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, bool treasury,
 	};
 	int c;
 
-	(void)treasury;
 	optind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
@@ -440,7 +439,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		hp_error_set(&err, HP_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	if ((rc = parse_opts(ctx, argc, argv, treasury, &o, &co)))
+	if ((rc = parse_opts(ctx, argc, argv, &o, &co)))
 		goto out;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;

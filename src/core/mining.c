@@ -145,7 +145,6 @@ enum hp_status hp_mining_machine(const struct hp_machine *m, const struct hp_has
 	return HP_OK;
 }
 
-
 /*
  * The end of the run of blocks from height h (before `end`) that share one
  * epoch and one subsidy: the next retarget, the next halving or `end`,

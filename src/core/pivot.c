@@ -711,44 +711,6 @@ out:
 /* summaries                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Mean and quantiles of the finite values of x[0..n) (taken with stride),
- * in path order; all NaN when none is finite. */
-static void dist_of(const double *x, size_t n, size_t stride, double *scratch,
-		    struct hp_pivot_dist *d)
-{
-	size_t i, k = 0;
-	double sum = 0, c = 0;
-
-	for (i = 0; i < n; i++) {
-		double v = x[i * stride];
-		if (isfinite(v)) {
-			/* Neumaier */
-			double t = sum + v;
-			c += fabs(sum) >= fabs(v) ? (sum - t) + v : (v - t) + sum;
-			sum = t;
-			scratch[k++] = v;
-		}
-	}
-	if (!k) {
-		d->mean = d->p5 = d->p25 = d->p50 = d->p75 = d->p95 = NAN;
-		return;
-	}
-	hp_finance_sort(scratch, k);
-	d->mean = (sum + c) / (double)k;
-	d->p5 = hp_finance_quantile_sorted(scratch, k, 0.05);
-	d->p25 = hp_finance_quantile_sorted(scratch, k, 0.25);
-	d->p50 = hp_finance_quantile_sorted(scratch, k, 0.50);
-	d->p75 = hp_finance_quantile_sorted(scratch, k, 0.75);
-	d->p95 = hp_finance_quantile_sorted(scratch, k, 0.95);
-}
-
-#define SLOT_DIST(field, dst)                                                                  \
-	do {                                                                                   \
-		for (p = 0; p < np; p++)                                                       \
-			tmp[p] = slots[p].field;                                               \
-		dist_of(tmp, np, 1, scratch, (dst));                                           \
-	} while (0)
-
 /* Neumaier-compensated mean, in index order. */
 static double mean_of(const double *x, size_t n)
 {
@@ -764,6 +726,36 @@ static double mean_of(const double *x, size_t n)
 	}
 	return (sum + c) / (double)n;
 }
+
+/* Mean and quantiles of the finite values of x[0..n) (taken with stride),
+ * the mean in path order; all NaN when none is finite. */
+static void dist_of(const double *x, size_t n, size_t stride, double *scratch,
+		    struct hp_pivot_dist *d)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (isfinite(x[i * stride]))
+			scratch[k++] = x[i * stride];
+	if (!k) {
+		d->mean = d->p5 = d->p25 = d->p50 = d->p75 = d->p95 = NAN;
+		return;
+	}
+	d->mean = mean_of(scratch, k);
+	hp_finance_sort(scratch, k);
+	d->p5 = hp_finance_quantile_sorted(scratch, k, 0.05);
+	d->p25 = hp_finance_quantile_sorted(scratch, k, 0.25);
+	d->p50 = hp_finance_quantile_sorted(scratch, k, 0.50);
+	d->p75 = hp_finance_quantile_sorted(scratch, k, 0.75);
+	d->p95 = hp_finance_quantile_sorted(scratch, k, 0.95);
+}
+
+#define SLOT_DIST(field, dst)                                                                  \
+	do {                                                                                   \
+		for (p = 0; p < np; p++)                                                       \
+			tmp[p] = slots[p].field;                                               \
+		dist_of(tmp, np, 1, scratch, (dst));                                           \
+	} while (0)
 
 static enum hp_status series_of(const float *base, size_t np, size_t n, double *scratch,
 				struct hp_pivot_series *s, struct hp_error *err)
