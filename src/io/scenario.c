@@ -29,7 +29,7 @@
 
 #include "hashpivot/alloc.h"
 #include "hashpivot/consensus.h"
-#include "hashpivot/finance.h"
+#include "hashpivot/calendar.h"
 #include "hashpivot/parse.h"
 
 /* Limits: every array and every buffer that grows from the input has one. */
@@ -1443,13 +1443,48 @@ static double site_power_price(const struct hp_site *site)
 				       : site->power_price_usd_per_kwh;
 }
 
+/* Days from as_of to the end of the horizon: as hp_finance_month_bounds'
+ * last bound (the day of month clamped to the target month's length),
+ * without the array. */
+static int64_t horizon_days(const struct hp_scenario_market *mk)
+{
+	int64_t y, ye, months;
+	unsigned m, d, me, last;
+
+	hp_calendar_civil_from_days(mk->start_day, &y, &m, &d);
+	months = (int64_t)m - 1 + mk->horizon_months;
+	ye = y + months / 12;
+	me = (unsigned)(months % 12) + 1;
+	last = (unsigned)(hp_calendar_days_from_civil(ye + (me == 12), me == 12 ? 1 : me + 1, 1) -
+			  hp_calendar_days_from_civil(ye, me, 1));
+	return hp_calendar_days_from_civil(ye, me, d < last ? d : last) - mk->start_day;
+}
+
+/* Point a bootstrap at the scenario's history, fill the window's defaults,
+ * and check the price model over the horizon. */
+static enum hp_status check_price(struct hp_scenario_market *mk, struct hp_error *err)
+{
+	enum hp_status ret;
+
+	if (mk->price.kind == HP_PRICE_BOOTSTRAP) {
+		mk->price.history = &mk->history;
+		if (mk->price.history_from_day == INT64_MIN)
+			mk->price.history_from_day = mk->history.first_day;
+		if (mk->price.history_to_day == INT64_MIN)
+			mk->price.history_to_day = mk->history.first_day + (int64_t)mk->history.n - 1;
+	}
+	if ((ret = hp_price_model_check(&mk->price, horizon_days(mk), err)) != HP_OK)
+		hp_error_prefix(err, "market.price.");
+	return ret;
+}
+
 /* The sections' files, defaults that depend on other sections, and the
  * modules' own checks - after the whole document has been read. */
 static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error *err)
 {
 	struct hp_scenario_market *mk = &s->market;
 	char prefix[FIELD_LEN + 8], f[FIELD_LEN], fl[FIELD_LEN + 32], a[32], b[32];
-	int64_t *bounds = NULL, ndays;
+	int64_t ndays;
 	enum hp_status ret = HP_OK;
 	size_t i, j;
 
@@ -1469,10 +1504,7 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 	mk->network.start_day = mk->start_day;
 	mk->price.start_day = mk->start_day;
 
-	if (!(bounds = hp_malloc(((size_t)mk->horizon_months + 1) * sizeof(*bounds))))
-		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
-	hp_finance_month_bounds(mk->start_day, (size_t)mk->horizon_months, bounds);
-	ndays = bounds[mk->horizon_months];
+	ndays = horizon_days(mk);
 
 	if (mk->price_file) {
 		if ((ret = hp_daily_series_load(mk->price_file, hp_daily_series_price_columns,
@@ -1500,18 +1532,9 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 	}
 	/* A bootstrap without its own history is checked once the shipped one
 	 * is loaded (hp_scenario_load_history). */
-	if (mk->price.kind != HP_PRICE_BOOTSTRAP || mk->history_file) {
-		if (mk->history_file)
-			mk->price.history = &mk->history;
-		if (mk->price.kind == HP_PRICE_BOOTSTRAP && mk->price.history_from_day == INT64_MIN)
-			mk->price.history_from_day = mk->history.first_day;
-		if (mk->price.kind == HP_PRICE_BOOTSTRAP && mk->price.history_to_day == INT64_MIN)
-			mk->price.history_to_day = mk->history.first_day + (int64_t)mk->history.n - 1;
-		if ((ret = hp_price_model_check(&mk->price, ndays, err)) != HP_OK) {
-			hp_error_prefix(err, "market.price.");
-			goto out;
-		}
-	}
+	if ((mk->price.kind != HP_PRICE_BOOTSTRAP || mk->history_file) &&
+	    (ret = check_price(mk, err)) != HP_OK)
+		goto out;
 	if ((ret = hp_mining_network_path(&mk->network, ndays, NULL, NULL, err)) != HP_OK) {
 		/* the struct's difficulty_file is the scenario's difficulty.file */
 		static const char df[] = "difficulty_file: ";
@@ -1594,7 +1617,6 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 			goto out;
 	}
 out:
-	hp_free(bounds);
 	return ret;
 }
 
@@ -1695,7 +1717,6 @@ enum hp_status hp_scenario_load_history(struct hp_scenario *s, const char *defau
 					struct hp_error *err)
 {
 	struct hp_scenario_market *mk = &s->market;
-	int64_t *bounds;
 	enum hp_status ret;
 
 	if (mk->price.kind != HP_PRICE_BOOTSTRAP || mk->price.history)
@@ -1705,17 +1726,5 @@ enum hp_status hp_scenario_load_history(struct hp_scenario *s, const char *defau
 		hp_error_prefix(err, "market.price.history: ");
 		return ret;
 	}
-	mk->price.history = &mk->history;
-	if (mk->price.history_from_day == INT64_MIN)
-		mk->price.history_from_day = mk->history.first_day;
-	if (mk->price.history_to_day == INT64_MIN)
-		mk->price.history_to_day = mk->history.first_day + (int64_t)mk->history.n - 1;
-	if (!(bounds = hp_malloc(((size_t)mk->horizon_months + 1) * sizeof(*bounds))))
-		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
-	hp_finance_month_bounds(mk->start_day, (size_t)mk->horizon_months, bounds);
-	ret = hp_price_model_check(&mk->price, bounds[mk->horizon_months], err);
-	hp_free(bounds);
-	if (ret != HP_OK)
-		hp_error_prefix(err, "market.price.");
-	return ret;
+	return check_price(mk, err);
 }

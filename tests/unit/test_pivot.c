@@ -315,6 +315,39 @@ static void test_difficulty_file(void **state)
 	hp_scenario_release(&s);
 }
 
+/*
+ * A month calendar from 2026-01-31: 13 months end on 2027-02-28 (the day
+ * of month clamped). A price file must cover day 0 to that day: one that
+ * does runs; one a day short is refused before the run, naming the dates.
+ */
+static void test_file_path_covers_the_clamped_horizon(void **state)
+{
+	static const char fmt[] = "{\"as_of\": \"2026-01-31\", "
+		"\"network\": {\"bits\": \"170240c3\", \"height\": 953568, "
+		"\"fees_btc_per_block\": 0, \"price_usd\": 80000}, "
+		"\"market\": {\"horizon_months\": 13, \"price\": {\"model\": \"file\", "
+		"\"file\": \"tests/data/pivot/%s.csv\"}}, "
+		"\"sites\": [{\"name\": \"A\", \"grid_mw\": 3, \"power_price_usd_per_kwh\": 0.05, "
+		"\"fleet\": [{\"machine\": \"T100\", \"count\": 1000}]}]}";
+	char text[1024];
+	struct hp_scenario s;
+	struct hp_pivot_result r;
+	struct hp_error err = {0};
+
+	(void)state;
+	snprintf(text, sizeof(text), fmt, "path-jan31");
+	parse(text, &s);
+	run(&s, 1, 1, &r);
+	assert_int_equal(r.month_start_day[13] - r.month_start_day[0], 393);
+	hp_pivot_result_release(&r);
+	hp_scenario_release(&s);
+
+	snprintf(text, sizeof(text), fmt, "path-jan31-short");
+	assert_int_equal(hp_scenario_parse(text, strlen(text), NULL, &catalog, &s, &err), HP_EINVAL);
+	assert_string_equal(err.message, "market.price.file: covers 2026-01-31 to 2027-02-27, "
+					 "the horizon needs 2026-01-31 to 2027-02-28");
+}
+
 static void test_bad_config(void **state)
 {
 	static const char text[] = HEAD FLAT_MARKET
@@ -350,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_wait_constant_price),
 		cmocka_unit_test(test_threads_do_not_matter),
 		cmocka_unit_test(test_difficulty_file),
+		cmocka_unit_test(test_file_path_covers_the_clamped_horizon),
 		cmocka_unit_test(test_bad_config),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
