@@ -161,4 +161,48 @@ HP_API void hp_treasury_run(const struct hp_treasury_policy *p, const double *pr
 			    const struct hp_treasury_flows *flows, struct hp_rng *rng,
 			    struct hp_treasury_result *out);
 
+/*
+ * The treasury stepped by its owner, for models whose flows depend on the
+ * path as it unfolds (the industry simulator settles every day). The state
+ * is plain data; hp_treasury_run is begin + daily check_loan + settle at
+ * each month end.
+ */
+struct hp_treasury_state {
+	const struct hp_treasury_policy *p;
+	struct hp_treasury_result *out;
+	double free_btc, defi_btc, coll_btc, cash, debt;
+	bool secured;        /* collateral is pledged and the LTV is watched */
+	bool defi_unlocked;  /* this settlement may sell DeFi deposits */
+	bool term_done;      /* the loan's principal was repaid at its term */
+};
+
+/* One settlement: when it happens and how long a period it closes. */
+struct hp_treasury_period {
+	int64_t day;              /* day offset of the path (event days) */
+	int64_t index;            /* recorded as out_of_cash_month the first time cash < 0 */
+	int64_t months_done;      /* whole months since t = 0 (DeFi lock-up, loan term) */
+	double periods_per_year;  /* 12 for months, 365.25 for days: interest and DeFi per period */
+	double price_usd;
+};
+
+/* Start: DeFi deposit and loan collateral taken from the holdings, the
+ * principal added to cash; out's counters reset (its arrays kept). */
+HP_API void hp_treasury_begin(struct hp_treasury_state *s, const struct hp_treasury_policy *p,
+			      double price0, struct hp_treasury_result *out);
+/* The daily LTV check: liquidation, else a margin call and its cure. */
+HP_API void hp_treasury_check_loan(struct hp_treasury_state *s, int64_t day, double price);
+/* Close one period with its flows (the month-end steps of hp_treasury_run). */
+HP_API void hp_treasury_settle(struct hp_treasury_state *s, const struct hp_treasury_flows *f,
+			       const struct hp_treasury_period *t, struct hp_rng *rng);
+/* Sell free then unlocked DeFi BTC to bring cash up to target; returns the BTC sold. */
+HP_API double hp_treasury_raise_cash(struct hp_treasury_state *s, double target,
+				     enum hp_sale_cause cause, int64_t day, double price);
+/* Sell everything (a failed company's treasury): the collateral repays
+ * the loan, the rest and all DeFi deposits are sold; returns the BTC sold. */
+HP_API double hp_treasury_sell_all(struct hp_treasury_state *s, enum hp_sale_cause cause,
+				   int64_t day, double price);
+HP_API double hp_treasury_total_btc(const struct hp_treasury_state *s);
+HP_API void hp_treasury_snapshot(const struct hp_treasury_state *s, double price,
+				 struct hp_treasury_month *m);
+
 #endif

@@ -142,14 +142,6 @@ enum hp_status hp_treasury_check(const struct hp_treasury_policy *p, double star
 /* the run                                                              */
 /* ------------------------------------------------------------------ */
 
-struct state {
-	const struct hp_treasury_policy *p;
-	struct hp_treasury_result *out;
-	double free_btc, defi_btc, coll_btc, cash, debt;
-	bool secured;       /* collateral is pledged and the LTV is watched */
-	bool defi_unlocked; /* this month end may sell DeFi deposits */
-};
-
 static void log_event(struct hp_treasury_result *out, int64_t day,
 		      enum hp_treasury_event_kind kind, enum hp_sale_cause cause, double btc,
 		      double price, double usd)
@@ -173,7 +165,7 @@ static void log_event(struct hp_treasury_result *out, int64_t day,
  * unlocked) DeFi deposits. Returns what was sold (0 when nothing is held,
  * want <= 0 or the price is not positive); logs one event for it.
  */
-static double sell(struct state *s, double want, bool use_defi, enum hp_sale_cause cause,
+static double sell(struct hp_treasury_state *s, double want, bool use_defi, enum hp_sale_cause cause,
 		   int64_t day, double price)
 {
 	double from_free, from_defi = 0, btc;
@@ -202,7 +194,7 @@ static double sell(struct state *s, double want, bool use_defi, enum hp_sale_cau
  * and multiplied by the price, which can miss it by an ulp and turn a
  * cash-neutral month into an out-of-cash one).
  */
-static void raise_cash(struct state *s, double target, enum hp_sale_cause cause, int64_t day,
+static void raise_cash(struct hp_treasury_state *s, double target, enum hp_sale_cause cause, int64_t day,
 		       double price)
 {
 	double want, sold;
@@ -218,7 +210,7 @@ static void raise_cash(struct state *s, double target, enum hp_sale_cause cause,
 }
 
 /* LTV as a fraction; 0 without debt or without collateral. */
-static double ltv_of(const struct state *s, double price)
+static double ltv_of(const struct hp_treasury_state *s, double price)
 {
 	if (!(s->debt > 0) || !(s->coll_btc > 0) || !(price > 0))
 		return 0;
@@ -233,7 +225,7 @@ static double ltv_of(const struct state *s, double price)
  * as unsecured debt that keeps accruing interest and is due at the term.
  * Accuracy: a few roundings. Source: docs/model.md "Treasury".
  */
-static void liquidate(struct state *s, int64_t day, double price)
+static void liquidate(struct hp_treasury_state *s, int64_t day, double price)
 {
 	struct hp_treasury_result *out = s->out;
 	double need = s->debt / price, q = fmin(s->coll_btc, need);
@@ -258,7 +250,7 @@ static void liquidate(struct state *s, int64_t day, double price)
  * Accuracy: LTV after the cure = ltv0 to a few ulps.
  * Source: docs/model.md "Treasury".
  */
-static void margin_call(struct state *s, int64_t day, double price)
+static void margin_call(struct hp_treasury_state *s, int64_t day, double price)
 {
 	struct hp_treasury_result *out = s->out;
 	double ltv0 = s->p->loan.ltv_pct / 100;
@@ -284,7 +276,7 @@ static void margin_call(struct state *s, int64_t day, double price)
 }
 
 /* The daily LTV check: liquidation first, else the margin call. */
-static void check_loan(struct state *s, int64_t day, double price)
+static void check_loan(struct hp_treasury_state *s, int64_t day, double price)
 {
 	double ltv;
 
@@ -298,16 +290,18 @@ static void check_loan(struct state *s, int64_t day, double price)
 }
 
 /*
- * Method: deposit D -> D (1 + apy)^(1/12) (monthly compounding to the
- * APY); then a loss with monthly probability q = 1 - (1 - P)^(1/12) (P the
- * yearly probability, so twelve months give P), decided by one uniform u
- * < q; a loss takes D x severity.
+ * Method: over a period of 1/n year (n = 12 for a month, 365.25 for a
+ * day), deposit D -> D (1 + apy)^(1/n) (compounding to the APY); then a
+ * loss with probability q = 1 - (1 - P)^(1/n) (P the yearly probability,
+ * so n periods give P), decided by one uniform u < q; a loss takes D x
+ * severity.
  * Special cases: P = 0 draws nothing; P = 100 % loses every month without
  * a draw; no deposit (or no rng) draws nothing.
  * Accuracy: pow() to an ulp; twelve months give (1 + apy) to ~12 ulps.
  * Source: docs/model.md "Treasury".
  */
-static void defi_month(struct state *s, struct hp_rng *rng, int64_t day, double price)
+static void defi_period(struct hp_treasury_state *s, struct hp_rng *rng, double periods_per_year,
+			int64_t day, double price)
 {
 	const struct hp_defi *d = &s->p->defi;
 	struct hp_treasury_result *out = s->out;
@@ -316,13 +310,13 @@ static void defi_month(struct state *s, struct hp_rng *rng, int64_t day, double 
 
 	if (!(s->defi_btc > 0))
 		return;
-	growth = s->defi_btc * (pow(1 + d->apy_pct / 100, 1 / MONTHS_PER_YEAR) - 1);
+	growth = s->defi_btc * (pow(1 + d->apy_pct / 100, 1 / periods_per_year) - 1);
 	s->defi_btc += growth;
 	out->yield_btc += growth;
 	if (prob >= 1)
 		lost = true;
 	else if (prob > 0 && rng)
-		lost = hp_rng_uniform(rng) < 1 - pow(1 - prob, 1 / MONTHS_PER_YEAR);
+		lost = hp_rng_uniform(rng) < 1 - pow(1 - prob, 1 / periods_per_year);
 	else
 		lost = false;
 	if (!lost)
@@ -333,7 +327,8 @@ static void defi_month(struct state *s, struct hp_rng *rng, int64_t day, double 
 	log_event(out, day, HP_EVENT_DEFI_LOSS, HP_SALE_POLICY, loss, price, 0);
 }
 
-static void snapshot(const struct state *s, double price, struct hp_treasury_month *m)
+void hp_treasury_snapshot(const struct hp_treasury_state *s, double price,
+			  struct hp_treasury_month *m)
 {
 	m->price_usd = price;
 	m->free_btc = s->free_btc;
@@ -362,106 +357,186 @@ static void reset(struct hp_treasury_result *out)
 }
 
 /*
- * Method: t = 0: the DeFi deposit (allocation x btc) and the collateral
- * (principal / (ltv x price[0])) leave free BTC, the principal joins cash.
- * Month m: the LTV check on days bounds[m]+1 .. bounds[m+1]; then at the
- * month-end price P: (1) DeFi yield and loss; (2) btc_mined to free BTC,
- * revenue to cash; (3) interest debt x rate / 12 from cash; (4) policy
- * sales: sell_production_pct of btc_mined, then free BTC above the target;
- * (5) opex from cash, sales (cause opex) back to min_cash if
- * sell_to_cover_opex; (6) capex from cash, sales (cause capex) back to
- * min(min_cash, cash before capex) if sell_to_fund_capex; (7) at the end
- * of month term_months - 1 the debt from cash, sales (cause debt) back to
- * min(0, cash before repayment), the collateral back to free BTC; (8) cash
- * < 0 marks the month out of cash. DeFi deposits can be sold from the end
- * of month lockup_months - 1 on (lockup_months whole months after t = 0).
+ * Method: the DeFi deposit (allocation x btc) and the collateral
+ * (principal / (ltv x price0), capped at the free BTC) leave free BTC, the
+ * principal joins cash.
+ * Source: docs/model.md "Treasury".
+ */
+void hp_treasury_begin(struct hp_treasury_state *s, const struct hp_treasury_policy *p,
+		       double price0, struct hp_treasury_result *out)
+{
+	reset(out);
+	memset(s, 0, sizeof(*s));
+	s->p = p;
+	s->out = out;
+	s->free_btc = p->btc;
+	s->cash = p->cash_usd;
+	s->defi_btc = defi_deposit(p);
+	s->free_btc -= s->defi_btc;
+	if (p->loan.principal_usd > 0 && price0 > 0) {
+		s->coll_btc = fmin(loan_collateral(p, price0), s->free_btc);
+		s->free_btc -= s->coll_btc;
+		s->debt = p->loan.principal_usd;
+		s->cash += p->loan.principal_usd;
+		s->secured = true;
+	}
+}
+
+void hp_treasury_check_loan(struct hp_treasury_state *s, int64_t day, double price)
+{
+	check_loan(s, day, price);
+}
+
+/*
+ * Method: at price P on day `day`: (1) DeFi yield and loss for one period;
+ * (2) btc_mined to free BTC, revenue to cash; (3) interest debt x rate / n
+ * from cash; (4) policy sales: sell_production_pct of btc_mined, then free
+ * BTC above the target; (5) opex from cash, sales (cause opex) back to
+ * min_cash if sell_to_cover_opex; (6) capex from cash, sales (cause capex)
+ * back to min(min_cash, cash before capex) if sell_to_fund_capex; (7) once
+ * months_done reaches term_months, the debt from cash, sales (cause debt)
+ * back to min(0, cash before repayment), the collateral back to free BTC;
+ * (8) cash < 0 marks period `index` out of cash (the first time). DeFi
+ * deposits can be sold once months_done >= lockup_months.
  * Special cases: rng NULL: no random DeFi losses; a non-positive price
- * skips the LTV check and any sale that day. The policy is assumed to
- * have passed hp_treasury_check (the collateral is capped at free BTC).
+ * skips every sale.
  * Accuracy: plain double arithmetic, a few roundings per operation.
+ * Source: docs/model.md "Treasury".
+ */
+void hp_treasury_settle(struct hp_treasury_state *s, const struct hp_treasury_flows *f,
+			const struct hp_treasury_period *t, struct hp_rng *rng)
+{
+	const struct hp_treasury_policy *p = s->p;
+	struct hp_treasury_result *out = s->out;
+	double pe = t->price_usd, c0;
+	int64_t end = t->day;
+
+	s->defi_unlocked = t->months_done >= p->defi.lockup_months;
+	/* (1) DeFi */
+	defi_period(s, rng, t->periods_per_year, end, pe);
+	/* (2) production and revenue */
+	s->free_btc += f->btc_mined;
+	s->cash += f->revenue_usd;
+	/* (3) interest */
+	if (s->debt > 0) {
+		double interest = s->debt * (p->loan.rate_pct_per_year / 100 / t->periods_per_year);
+
+		s->cash -= interest;
+		out->interest_usd += interest;
+	}
+	/* (4) policy */
+	if (p->sell_production_pct > 0)
+		s->cash += pe * sell(s, p->sell_production_pct / 100 * f->btc_mined, false,
+				     HP_SALE_POLICY, end, pe);
+	if (p->has_target && s->free_btc > p->target_btc)
+		s->cash += pe * sell(s, s->free_btc - p->target_btc, false, HP_SALE_POLICY, end, pe);
+	/* (5) opex */
+	s->cash -= f->opex_usd;
+	if (p->sell_to_cover_opex)
+		raise_cash(s, p->min_cash_usd, HP_SALE_OPEX, end, pe);
+	/* (6) capex */
+	c0 = s->cash;
+	s->cash -= f->capex_usd;
+	if (p->sell_to_fund_capex && f->capex_usd > 0)
+		raise_cash(s, fmin(p->min_cash_usd, c0), HP_SALE_CAPEX, end, pe);
+	/* (7) the principal at the end of the term */
+	if (p->loan.term_months > 0 && !s->term_done && t->months_done >= p->loan.term_months) {
+		s->term_done = true;
+		c0 = s->cash;
+		s->cash -= s->debt;
+		s->debt = 0;
+		raise_cash(s, fmin(0, c0), HP_SALE_DEBT, end, pe);
+		s->free_btc += s->coll_btc;
+		s->coll_btc = 0;
+		s->secured = false;
+	}
+	/* (8) out of cash */
+	if (s->cash < 0 && out->out_of_cash_month < 0)
+		out->out_of_cash_month = t->index;
+	if (s->cash < out->min_cash_usd)
+		out->min_cash_usd = s->cash;
+}
+
+double hp_treasury_raise_cash(struct hp_treasury_state *s, double target, enum hp_sale_cause cause,
+			      int64_t day, double price)
+{
+	double before = s->out->sold_btc_total;
+
+	raise_cash(s, target, cause, day, price);
+	return s->out->sold_btc_total - before;
+}
+
+/*
+ * Method: the collateral first repays the loan (as a lender's
+ * liquidation), then every free BTC and DeFi deposit (locked or not) is
+ * sold, all with cause `cause`; cash receives the proceeds.
+ * Source: docs/model.md "Treasury".
+ */
+double hp_treasury_sell_all(struct hp_treasury_state *s, enum hp_sale_cause cause, int64_t day,
+			    double price)
+{
+	double before = s->out->sold_btc_total, btc;
+
+	if (!(price > 0))
+		return 0;
+	if (s->coll_btc > 0) {
+		double q = s->debt > 0 ? fmin(s->coll_btc, s->debt / price) : 0;
+
+		s->debt = q * price >= s->debt ? 0 : s->debt - q * price;
+		s->free_btc += s->coll_btc - q;
+		s->coll_btc = 0;
+		s->secured = false;
+		if (q > 0) {
+			s->out->sold_btc[cause] += q;
+			s->out->sold_usd[cause] += q * price;
+			s->out->sold_btc_total += q;
+			log_event(s->out, day, HP_EVENT_SALE, cause, q, price, q * price);
+		}
+	}
+	s->defi_unlocked = true;
+	btc = s->free_btc + s->defi_btc;
+	s->cash += price * sell(s, btc, true, cause, day, price);
+	return s->out->sold_btc_total - before;
+}
+
+double hp_treasury_total_btc(const struct hp_treasury_state *s)
+{
+	return s->free_btc + s->defi_btc + s->coll_btc;
+}
+
+/*
+ * Method: hp_treasury_begin at price[bounds[0]]; month m: the LTV check on
+ * days bounds[m]+1 .. bounds[m+1], then hp_treasury_settle at the
+ * month-end price with months_done = m + 1 and 12 periods a year.
  * Source: docs/model.md "Treasury".
  */
 void hp_treasury_run(const struct hp_treasury_policy *p, const double *price,
 		     const int64_t *bounds, size_t nmonths, const struct hp_treasury_flows *flows,
 		     struct hp_rng *rng, struct hp_treasury_result *out)
 {
-	struct state s;
+	struct hp_treasury_state s;
 	double p0 = price[bounds[0]];
 	size_t m;
 
-	reset(out);
-	memset(&s, 0, sizeof(s));
-	s.p = p;
-	s.out = out;
-	s.free_btc = p->btc;
-	s.cash = p->cash_usd;
-	s.defi_btc = defi_deposit(p);
-	s.free_btc -= s.defi_btc;
-	if (p->loan.principal_usd > 0 && p0 > 0) {
-		s.coll_btc = fmin(loan_collateral(p, p0), s.free_btc);
-		s.free_btc -= s.coll_btc;
-		s.debt = p->loan.principal_usd;
-		s.cash += p->loan.principal_usd;
-		s.secured = true;
-	}
+	hp_treasury_begin(&s, p, p0, out);
 	if (out->months)
-		snapshot(&s, p0, &out->months[0]);
+		hp_treasury_snapshot(&s, p0, &out->months[0]);
 	out->min_cash_usd = nmonths ? INFINITY : s.cash;
 
 	for (m = 0; m < nmonths; m++) {
-		const struct hp_treasury_flows *f = &flows[m];
+		struct hp_treasury_period t;
 		int64_t day, end = bounds[m + 1];
-		double pe = price[end], c0;
 
 		for (day = bounds[m] + 1; day <= end; day++)
 			check_loan(&s, day, price[day]);
-
-		s.defi_unlocked = (int64_t)m + 1 >= p->defi.lockup_months;
-		/* (1) DeFi */
-		defi_month(&s, rng, end, pe);
-		/* (2) production and revenue */
-		s.free_btc += f->btc_mined;
-		s.cash += f->revenue_usd;
-		/* (3) interest */
-		if (s.debt > 0) {
-			double interest = s.debt * (p->loan.rate_pct_per_year / 100 / MONTHS_PER_YEAR);
-
-			s.cash -= interest;
-			out->interest_usd += interest;
-		}
-		/* (4) policy */
-		if (p->sell_production_pct > 0)
-			s.cash += pe * sell(&s, p->sell_production_pct / 100 * f->btc_mined, false,
-					     HP_SALE_POLICY, end, pe);
-		if (p->has_target && s.free_btc > p->target_btc)
-			s.cash += pe * sell(&s, s.free_btc - p->target_btc, false, HP_SALE_POLICY,
-					     end, pe);
-		/* (5) opex */
-		s.cash -= f->opex_usd;
-		if (p->sell_to_cover_opex)
-			raise_cash(&s, p->min_cash_usd, HP_SALE_OPEX, end, pe);
-		/* (6) capex */
-		c0 = s.cash;
-		s.cash -= f->capex_usd;
-		if (p->sell_to_fund_capex && f->capex_usd > 0)
-			raise_cash(&s, fmin(p->min_cash_usd, c0), HP_SALE_CAPEX, end, pe);
-		/* (7) the principal at the end of the term */
-		if (p->loan.term_months > 0 && (int64_t)m + 1 == p->loan.term_months) {
-			c0 = s.cash;
-			s.cash -= s.debt;
-			s.debt = 0;
-			raise_cash(&s, fmin(0, c0), HP_SALE_DEBT, end, pe);
-			s.free_btc += s.coll_btc;
-			s.coll_btc = 0;
-			s.secured = false;
-		}
-		/* (8) out of cash */
-		if (s.cash < 0 && out->out_of_cash_month < 0)
-			out->out_of_cash_month = (int64_t)m;
-		if (s.cash < out->min_cash_usd)
-			out->min_cash_usd = s.cash;
+		t.day = end;
+		t.index = (int64_t)m;
+		t.months_done = (int64_t)m + 1;
+		t.periods_per_year = MONTHS_PER_YEAR;
+		t.price_usd = price[end];
+		hp_treasury_settle(&s, &flows[m], &t, rng);
 		if (out->months)
-			snapshot(&s, pe, &out->months[m + 1]);
+			hp_treasury_snapshot(&s, t.price_usd, &out->months[m + 1]);
 	}
-	snapshot(&s, price[bounds[nmonths]], &out->end);
+	hp_treasury_snapshot(&s, price[bounds[nmonths]], &out->end);
 }
