@@ -13,7 +13,8 @@
  * Draws: 64-bit words (four per Philox block), uniforms in the open
  * interval (0, 1) with 53 random bits, unbiased integers below n (rejection,
  * as Lua's project()), standard normals (Marsaglia's polar method on pairs of
- * uniforms; the second value of each pair is kept for the next call) and Poisson counts.
+ * uniforms; the second value of each pair is kept for the next call), Poisson counts,
+ * exponentials, gammas and betas (for the simulator's block arrivals).
  * Nothing allocates; nothing fails.
  */
 #ifndef HASHPIVOT_RNG_H
@@ -62,5 +63,14 @@ HP_API double hp_rng_normal(struct hp_rng *r);
  * rejection of Hormann (1993).
  */
 HP_API uint64_t hp_rng_poisson(struct hp_rng *r, double lambda);
+
+/* Standard exponential (mean 1), by inversion. */
+HP_API double hp_rng_exponential(struct hp_rng *r);
+
+/* Gamma(shape, 1), shape > 0 (0 otherwise): Marsaglia and Tsang (2000). */
+HP_API double hp_rng_gamma(struct hp_rng *r, double shape);
+
+/* Beta(a, b) as G_a / (G_a + G_b); 0 when a <= 0, 1 when b <= 0. */
+HP_API double hp_rng_beta(struct hp_rng *r, double a, double b);
 
 #endif

@@ -175,6 +175,70 @@ static void check_poisson(double lambda, int n, uint64_t seed)
 	assert_double_abs((double)zeros / n, p0, 5 * sqrt(p0 * (1 - p0) / n) + 1e-12);
 }
 
+/*
+ * Gamma(a): mean a, variance a; the sample mean of n draws is within 5
+ * standard errors sqrt(a / n) and the sample variance within 5 of its own
+ * standard errors (sqrt((mu4 - a^2) / n), mu4 = 3a^2 + 6a for the gamma).
+ */
+static void check_gamma(double a, int n, uint64_t seed)
+{
+	struct hp_rng r;
+	double sum = 0, sum2 = 0;
+
+	hp_rng_init(&r, seed, 0, 0);
+	for (int i = 0; i < n; i++) {
+		double x = hp_rng_gamma(&r, a);
+		assert_true(x > 0);
+		sum += x;
+		sum2 += x * x;
+	}
+	double mean = sum / n, var = sum2 / n - mean * mean;
+	assert_double_abs(mean, a, 5 * sqrt(a / n));
+	assert_double_abs(var, a, 5 * sqrt((3 * a * a + 6 * a - a * a) / n));
+}
+
+static void test_gamma_exponential_beta(void **state)
+{
+	(void)state;
+	struct hp_rng r;
+	int n = 200000;
+
+	check_gamma(0.37, n, 11);   /* shape < 1: the boost */
+	check_gamma(2.385, n, 12);
+	check_gamma(2015, n, 13);   /* the sum of an epoch's block intervals */
+
+	/* Exponential: mean 1, variance 1 (fourth central moment 9). */
+	double sum = 0, sum2 = 0;
+	hp_rng_init(&r, 14, 0, 0);
+	for (int i = 0; i < n; i++) {
+		double x = hp_rng_exponential(&r);
+		sum += x;
+		sum2 += x * x;
+	}
+	assert_double_abs(sum / n, 1, 5 * sqrt(1.0 / n));
+	assert_double_abs(sum2 / n - (sum / n) * (sum / n), 1, 5 * sqrt(8.0 / n));
+
+	/* Beta(r, N - r + 1) is the r-th of N uniform order statistics: mean
+	 * r / (N + 1), variance r (N - r + 1) / ((N + 1)^2 (N + 2)); r = 3,
+	 * N = 10: mean 3/11, variance 24 / 1452. */
+	double m = 3.0 / 11, v = 24.0 / 1452;
+	sum = sum2 = 0;
+	hp_rng_init(&r, 15, 0, 0);
+	for (int i = 0; i < n; i++) {
+		double x = hp_rng_beta(&r, 3, 8);
+		assert_true(x > 0 && x < 1);
+		sum += x;
+		sum2 += x * x;
+	}
+	assert_double_abs(sum / n, m, 5 * sqrt(v / n));
+	assert_double_abs(sum2 / n - (sum / n) * (sum / n), v, 5 * v * sqrt(2.0 / n) * 1.5);
+	/* Degenerate shapes. */
+	assert_true(hp_rng_gamma(&r, 0) == 0);
+	assert_true(hp_rng_gamma(&r, NAN) == 0);
+	assert_true(hp_rng_beta(&r, 0, 1) == 0);
+	assert_true(hp_rng_beta(&r, 1, 0) == 1);
+}
+
 static void test_poisson(void **state)
 {
 	(void)state;
@@ -273,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_uniform_moments),
 		cmocka_unit_test(test_normal_moments),
 		cmocka_unit_test(test_poisson),
+		cmocka_unit_test(test_gamma_exponential_beta),
 		cmocka_unit_test(test_below),
 	};
 
