@@ -26,7 +26,8 @@
 	X(ENOMEM, 1, "out of memory")                            \
 	X(EIO, 1, "input/output error")                          \
 	X(ENOTFOUND, 1, "not found")                             \
-	X(EINTERNAL, 1, "internal error")
+	X(EINTERNAL, 1, "internal error")                        \
+	X(ECANCELED, 130, "canceled")
 
 enum hp_status {
 #define HP_STATUS_ENUM(name, exit_code, msg) HP_##name,
