@@ -30,6 +30,7 @@
 #include "error.h"
 #include "dailyseries.h"
 #include "hpc.h"
+#include "industry.h"
 #include "machines.h"
 #include "mining.h"
 #include "powerprice.h"
@@ -101,6 +102,8 @@ struct hp_scenario_market {
 	char *difficulty_file;
 	struct hp_daily_series difficulty;
 	int64_t start_day;             /* days since 1970-01-01 of day 0: as_of's day */
+	double fees_volatility_pct;    /* simulate: stationary sd of the log fee level, % */
+	double fees_half_life_days;    /* simulate: its mean reversion; default 30 */
 };
 
 enum hp_conversion_kind { HP_CONVERT_COLOCATION, HP_CONVERT_GPU_CLOUD };
@@ -139,11 +142,14 @@ struct hp_scenario {
 	struct hp_site *sites;
 	size_t nsites;               /* >= 1 */
 	struct hp_company company;
-	bool has_market, has_treasury, has_pivot;
+	bool has_market, has_treasury, has_pivot, has_industry;
 	struct hp_scenario_market market;     /* defaults when !has_market */
 	struct hp_treasury_policy treasury;   /* defaults when !has_treasury: no BTC, no
 						 cash, sell to cover opex and capex */
 	struct hp_scenario_pivot pivot;
+	struct hp_industry industry;          /* with has_industry: the simulator's
+						 cohorts, its start from "network",
+						 "as_of" and "market" (nsites may be 0) */
 };
 
 /*

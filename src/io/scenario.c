@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,7 +414,7 @@ static const char *suggest_machine(const struct hp_catalog *cat, const char *nam
 /* ------------------------------------------------------------------ */
 
 static const char *const top_keys[] = { "name", "as_of", "network", "machines", "company",
-					"sites", "market", "treasury", "pivot", NULL };
+					"sites", "market", "treasury", "pivot", "industry", NULL };
 static const char *const network_keys[] = { "difficulty", "bits", "height", "fees_btc_per_block",
 					    "price_usd", NULL };
 static const char *const machine_keys[] = { "name", "manufacturer", "hashrate_ths", "power_w",
@@ -601,26 +602,18 @@ static enum hp_status parse_company(const json_t *o, struct hp_company *c, struc
 	return HP_OK;
 }
 
-static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
-					const struct hp_catalog *cat, struct hp_fleet_entry *e,
-					struct hp_error *err)
+/* A machine name of the catalog; unknown names get the nearest as a hint. */
+static enum hp_status want_machine(const json_t *v, const char *f, const struct hp_catalog *cat,
+				   const struct hp_machine **out, struct hp_error *err)
 {
-	const struct hp_machine *m;
-	char f[FIELD_LEN], name[QUOTE_MAX + 4];
+	char name[QUOTE_MAX + 4];
 	const char *s, *hint;
 	enum hp_status ret;
-	json_t *v;
 	size_t i, n;
 
-	e->uptime_pct = 100;
-	e->depreciation_months = 36;
-	if ((ret = want_object(o, p, fleet_keys, err)) != HP_OK)
-		return ret;
-	if (!(v = member(o, p, "machine", REQUIRED, f, &ret, err)))
-		return ret;
 	if ((ret = want_string(v, f, 1, SIZE_MAX, &s, err)) != HP_OK)
 		return ret;
-	if (!(m = hp_catalog_find(cat, s))) {
+	if (!(*out = hp_catalog_find(cat, s))) {
 		n = strlen(s) > QUOTE_MAX ? utf8_cut(s, QUOTE_MAX) : strlen(s);
 		for (i = 0; i < n; i++)
 			name[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
@@ -630,6 +623,26 @@ static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
 				    hint ? "; did you mean '" : "", hint ? hint : "",
 				    hint ? "'?" : "");
 	}
+	return HP_OK;
+}
+
+static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
+					const struct hp_catalog *cat, struct hp_fleet_entry *e,
+					struct hp_error *err)
+{
+	const struct hp_machine *m;
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v;
+
+	e->uptime_pct = 100;
+	e->depreciation_months = 36;
+	if ((ret = want_object(o, p, fleet_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "machine", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_machine(v, f, cat, &m, err)) != HP_OK)
+		return ret;
 	e->machine = *m;
 	if ((ret = get_int(o, p, "count", REQUIRED, 1, COUNT_MAX, &e->count, err)) != HP_OK ||
 	    (ret = get_real(o, p, "uptime_pct", OPTIONAL, OPEN_CLOSED(0, 100), &e->uptime_pct,
@@ -797,10 +810,13 @@ static void market_defaults(struct hp_scenario *s);
 static void treasury_defaults(struct hp_treasury_policy *t);
 static enum hp_status parse_market(const json_t *o, const char *base_dir, struct hp_scenario *s,
 				   struct hp_error *err);
-static enum hp_status parse_treasury(const json_t *o, struct hp_treasury_policy *t,
+static enum hp_status parse_treasury(const json_t *o, const char *p,
+				     struct hp_treasury_policy *t, struct hp_error *err);
+static enum hp_status parse_industry(const json_t *o, struct hp_scenario *s,
 				     struct hp_error *err);
 static enum hp_status parse_pivot(const json_t *o, struct hp_scenario *s, struct hp_error *err);
 static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error *err);
+static enum hp_status finish_industry(struct hp_scenario *s, int64_t ndays, struct hp_error *err);
 
 static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 				 const char *base_dir, const struct hp_catalog *shipped,
@@ -839,10 +855,14 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 	if ((v = json_object_get(root, "company")) != NULL &&
 	    (ret = parse_company(v, &s->company, err)) != HP_OK)
 		return ret;
-	if (!(v = member(root, "", "sites", REQUIRED, f, &ret, err)))
+	/* a simulation scenario need not describe one company's sites */
+	if (!(v = member(root, "", "sites", json_object_get(root, "industry") ? OPTIONAL : REQUIRED,
+			 f, &ret, err))) {
+		if (ret != HP_OK)
+			return ret;
+	} else if ((ret = parse_sites(v, base_dir, s, err)) != HP_OK) {
 		return ret;
-	if ((ret = parse_sites(v, base_dir, s, err)) != HP_OK)
-		return ret;
+	}
 
 	market_defaults(s);
 	treasury_defaults(&s->treasury);
@@ -854,12 +874,17 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 	}
 	if ((v = json_object_get(root, "treasury")) != NULL) {
 		s->has_treasury = true;
-		if ((ret = parse_treasury(v, &s->treasury, err)) != HP_OK)
+		if ((ret = parse_treasury(v, "treasury", &s->treasury, err)) != HP_OK)
 			return ret;
 	}
 	if ((v = json_object_get(root, "pivot")) != NULL) {
 		s->has_pivot = true;
 		if ((ret = parse_pivot(v, s, err)) != HP_OK)
+			return ret;
+	}
+	if ((v = json_object_get(root, "industry")) != NULL) {
+		s->has_industry = true;
+		if ((ret = parse_industry(v, s, err)) != HP_OK)
 			return ret;
 	}
 	if ((ret = load_prices(s, err)) != HP_OK)
@@ -906,6 +931,8 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		out->market.price.history = &out->market.history;
 	if (out->market.network.difficulty_file)
 		out->market.network.difficulty_file = &out->market.difficulty;
+	if (out->industry.price)
+		out->industry.price = &out->market.price;
 	return HP_OK;
 
 err1:
@@ -932,7 +959,8 @@ static const char *const price_keys[] = { "model", "start_price_usd", "drift_pct
 					  "history_from", "history_to", "block_days", "recentre",
 					  "file", NULL };
 static const char *const difficulty_keys[] = { "growth_pct_per_epoch", "file", NULL };
-static const char *const fees_keys[] = { "growth_pct_per_year", NULL };
+static const char *const fees_keys[] = { "growth_pct_per_year", "volatility_pct",
+					 "half_life_days", NULL };
 static const char *const treasury_keys[] = { "btc", "cash_usd", "min_cash_usd",
 					     "sell_production_pct", "sell_to_cover_opex",
 					     "sell_to_fund_capex", "target_btc", "defi", "loan",
@@ -1112,7 +1140,11 @@ static enum hp_status parse_market(const json_t *o, const char *base_dir, struct
 	if ((v = member(o, p, "fees", OPTIONAL, f, &ret, err)) != NULL &&
 	    ((ret = want_object(v, f, fees_keys, err)) != HP_OK ||
 	     (ret = get_real(v, f, "growth_pct_per_year", OPTIONAL, OPEN_CLOSED(-100, 1000),
-			     &mk->network.fees_growth_pct_per_year, err)) != HP_OK))
+			     &mk->network.fees_growth_pct_per_year, err)) != HP_OK ||
+	     (ret = get_real(v, f, "volatility_pct", OPTIONAL, CLOSED(0, 1000),
+			     &mk->fees_volatility_pct, err)) != HP_OK ||
+	     (ret = get_real(v, f, "half_life_days", OPTIONAL, OPEN_CLOSED(0, 100000),
+			     &mk->fees_half_life_days, err)) != HP_OK))
 		return ret;
 	return HP_OK;
 }
@@ -1123,6 +1155,7 @@ static void market_defaults(struct hp_scenario *s)
 	struct hp_scenario_market *mk = &s->market;
 
 	mk->horizon_months = 120;
+	mk->fees_half_life_days = 30;
 	mk->paths = 1000;
 	mk->seed = 1;
 	mk->price.kind = HP_PRICE_GBM;
@@ -1132,9 +1165,9 @@ static void market_defaults(struct hp_scenario *s)
 	mk->price.history_to_day = INT64_MIN;
 }
 
-static enum hp_status parse_defi(const json_t *o, struct hp_defi *d, struct hp_error *err)
+static enum hp_status parse_defi(const json_t *o, const char *p, struct hp_defi *d,
+				 struct hp_error *err)
 {
-	const char *p = "treasury.defi";
 	enum hp_status ret;
 
 	if ((ret = want_object(o, p, defi_keys, err)) != HP_OK ||
@@ -1151,9 +1184,9 @@ static enum hp_status parse_defi(const json_t *o, struct hp_defi *d, struct hp_e
 	return HP_OK;
 }
 
-static enum hp_status parse_loan(const json_t *o, struct hp_loan *l, struct hp_error *err)
+static enum hp_status parse_loan(const json_t *o, const char *p, struct hp_loan *l,
+				 struct hp_error *err)
 {
-	const char *p = "treasury.loan";
 	char f[FIELD_LEN], got[GOT_LEN];
 	const char *cure;
 	enum hp_status ret;
@@ -1195,10 +1228,9 @@ static void treasury_defaults(struct hp_treasury_policy *t)
 	t->sell_to_fund_capex = true;
 }
 
-static enum hp_status parse_treasury(const json_t *o, struct hp_treasury_policy *t,
-				     struct hp_error *err)
+static enum hp_status parse_treasury(const json_t *o, const char *p,
+				     struct hp_treasury_policy *t, struct hp_error *err)
 {
-	const char *p = "treasury";
 	char f[FIELD_LEN];
 	enum hp_status ret;
 	json_t *v;
@@ -1221,10 +1253,10 @@ static enum hp_status parse_treasury(const json_t *o, struct hp_treasury_policy 
 		t->has_target = true;
 	}
 	if ((v = member(o, p, "defi", OPTIONAL, f, &ret, err)) != NULL &&
-	    (ret = parse_defi(v, &t->defi, err)) != HP_OK)
+	    (ret = parse_defi(v, f, &t->defi, err)) != HP_OK)
 		return ret;
 	if ((v = member(o, p, "loan", OPTIONAL, f, &ret, err)) != NULL &&
-	    (ret = parse_loan(v, &t->loan, err)) != HP_OK)
+	    (ret = parse_loan(v, f, &t->loan, err)) != HP_OK)
 		return ret;
 	return HP_OK;
 }
@@ -1495,7 +1527,7 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 	mk->network.pool_fee_pct = s->company.pool_fee_pct;
 	if (mk->price.start_price_usd == 0)
 		mk->price.start_price_usd = s->network.price_usd;
-	if (!s->has_market && !s->has_pivot && !s->has_treasury)
+	if (!s->has_market && !s->has_pivot && !s->has_treasury && !s->has_industry)
 		return HP_OK;
 	if (!s->has_as_of)
 		return hp_error_set(err, HP_EINVAL, "as_of",
@@ -1616,8 +1648,366 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 		if (ret != HP_OK)
 			goto out;
 	}
+	if (s->has_industry)
+		ret = finish_industry(s, ndays, err);
 out:
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* industry: the simulator's cohorts                                    */
+/* ------------------------------------------------------------------ */
+
+#define COHORT_LINES_MAX HP_COHORT_LINES_MAX
+/* shares of a cohort's fleet must sum to 100 within this (rounding in files) */
+#define SHARE_SUM_TOLERANCE 1e-6
+
+static const char *const industry_keys[] = { "cohorts", "epoch_start_time", "deployment",
+					     "bankruptcy", "price_impact_pct_per_kbtc", "attack",
+					     "difficulty_rule", "asert_half_life_hours",
+					     "block_level", NULL };
+static const char *const cohort_keys[] = { "name", "listed", "eh", "fleet", "power_usd_per_kwh",
+					   "pue", "pool_fee_pct", "opex_usd_per_year", "debt_usd",
+					   "interest_pct_per_year", "credit_line_usd",
+					   "renewable_pct", "treasury", "pivot", NULL };
+static const char *const line_keys[] = { "machine", "efficiency_j_per_th", "eh", "share_pct",
+					 NULL };
+static const char *const power_keys[] = { "low", "high", NULL };
+static const char *const cpivot_keys[] = { "mw", "capex_usd_per_mw", "build_months",
+					   "revenue_usd_per_mw_year", "opex_usd_per_mw_year",
+					   "trigger", NULL };
+static const char *const date_trigger_keys[] = { "date", NULL };
+static const char *const hp_trigger_keys[] = { "hashprice_below_usd_per_ph_day", "trailing_days",
+					       "not_before", NULL };
+static const char *const deployment_keys[] = { "cohort", "usd_per_th", "usd_per_th_elasticity",
+					       "power_usd_per_kwh", "hurdle_pct_per_year",
+					       "eh_per_day_per_pct", "max_eh_per_day", "lag_days",
+					       "trailing_days", NULL };
+static const char *const bankruptcy_keys[] = { "resale_pct", NULL };
+static const char *const attack_keys[] = { "duration_hours", "efficiency_j_per_th", "usd_per_th",
+					   "power_usd_per_kwh", "rental_usd_per_ph_day", NULL };
+
+/* Day offset from as_of of a time (its UTC day). */
+static int64_t day_of(const struct hp_scenario *s, int64_t t)
+{
+	return (t / 86400 - (t % 86400 < 0)) - (s->as_of / 86400 - (s->as_of % 86400 < 0));
+}
+
+/* One fleet line: a catalog machine or an efficiency, with eh or share_pct. */
+static enum hp_status parse_line(const json_t *o, const char *p, const struct hp_scenario *s,
+				 struct hp_cohort_line *l, bool *by_share, struct hp_error *err)
+{
+	const struct hp_machine *m;
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v;
+	bool has_machine = json_object_get(o, "machine") != NULL;
+	bool has_eff = json_object_get(o, "efficiency_j_per_th") != NULL;
+	bool has_eh = json_object_get(o, "eh") != NULL;
+	bool has_share = json_object_get(o, "share_pct") != NULL;
+
+	if ((ret = want_object(o, p, line_keys, err)) != HP_OK)
+		return ret;
+	if (has_machine == has_eff)
+		return hp_error_set(err, HP_EINVAL, p,
+				    "must have one of machine and efficiency_j_per_th, got %s",
+				    has_machine ? "both" : "neither");
+	if (has_eh == has_share)
+		return hp_error_set(err, HP_EINVAL, p, "must have one of eh and share_pct, got %s",
+				    has_eh ? "both" : "neither");
+	if (has_machine) {
+		v = member(o, p, "machine", REQUIRED, f, &ret, err);
+		if ((ret = want_machine(v, f, &s->catalog, &m, err)) != HP_OK)
+			return ret;
+		l->efficiency_j_per_th = m->efficiency_j_per_th;
+	} else if ((ret = get_real(o, p, "efficiency_j_per_th", REQUIRED, OPEN_CLOSED(0, 10000),
+				   &l->efficiency_j_per_th, err)) != HP_OK) {
+		return ret;
+	}
+	*by_share = has_share;
+	if (has_eh)
+		return get_real(o, p, "eh", REQUIRED, OPEN_CLOSED(0, 1e6), &l->eh, err);
+	return get_real(o, p, "share_pct", REQUIRED, OPEN_CLOSED(0, 100), &l->eh, err);
+}
+
+static enum hp_status parse_cohort_pivot(const json_t *o, const char *p,
+					 const struct hp_scenario *s, struct hp_cohort_pivot *cp,
+					 struct hp_error *err)
+{
+	char f[FIELD_LEN];
+	enum hp_status ret;
+	json_t *v;
+	int64_t t;
+	bool has = false;
+
+	if ((ret = want_object(o, p, cpivot_keys, err)) != HP_OK ||
+	    (ret = get_real(o, p, "mw", REQUIRED, OPEN_CLOSED(0, 1e6), &cp->mw, err)) != HP_OK ||
+	    (ret = get_real(o, p, "capex_usd_per_mw", REQUIRED, CLOSED(0, 1e11),
+			    &cp->capex_usd_per_mw, err)) != HP_OK ||
+	    (ret = get_int(o, p, "build_months", REQUIRED, 0, 120, &cp->build_months, err)) !=
+		    HP_OK ||
+	    (ret = get_real(o, p, "revenue_usd_per_mw_year", REQUIRED, CLOSED(0, 1e10),
+			    &cp->revenue_usd_per_mw_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "opex_usd_per_mw_year", OPTIONAL, CLOSED(0, 1e10),
+			    &cp->opex_usd_per_mw_year, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "trigger", REQUIRED, f, &ret, err)))
+		return ret;
+	if (!json_is_object(v))
+		return type_error(v, f, "an object", err);
+	cp->has = true;
+	if (json_object_get(v, "date")) {
+		cp->trigger = HP_TRIGGER_DATE;
+		if ((ret = check_keys(v, f, date_trigger_keys, err)) != HP_OK ||
+		    (ret = get_time(v, f, "date", &has, &t, err)) != HP_OK)
+			return ret;
+		cp->day = day_of(s, t);
+		return HP_OK;
+	}
+	cp->trigger = HP_TRIGGER_HASHPRICE;
+	cp->trailing_days = 30;
+	cp->day = 0;
+	if ((ret = check_keys(v, f, hp_trigger_keys, err)) != HP_OK ||
+	    (ret = get_real(v, f, "hashprice_below_usd_per_ph_day", REQUIRED, CLOSED(0, 1e9),
+			    &cp->below_usd_per_ph_day, err)) != HP_OK ||
+	    (ret = get_int(v, f, "trailing_days", OPTIONAL, 1, 3650, &cp->trailing_days, err)) !=
+		    HP_OK ||
+	    (ret = get_time(v, f, "not_before", &has, &t, err)) != HP_OK)
+		return ret;
+	if (has)
+		cp->day = day_of(s, t);
+	return HP_OK;
+}
+
+static enum hp_status parse_cohort(const json_t *o, const char *p, struct hp_scenario *s,
+				   struct hp_cohort *c, struct hp_error *err)
+{
+	char f[FIELD_LEN], fl[FIELD_LEN], a[32];
+	const char *name;
+	enum hp_status ret;
+	json_t *v, *w;
+	size_t n, j, nshare = 0;
+	double total = 0, share_sum = 0;
+
+	c->pue = 1;
+	treasury_defaults(&c->treasury);
+	if ((ret = want_object(o, p, cohort_keys, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "name", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_string(v, f, 1, HP_COHORT_NAME_MAX, &name, err)) != HP_OK)
+		return ret;
+	memcpy(c->name, name, strlen(name) + 1);
+	if ((ret = get_bool(o, p, "listed", &c->listed, err)) != HP_OK)
+		return ret;
+	if (!(v = member(o, p, "fleet", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_array(v, f, COHORT_LINES_MAX, "line", "lines", &n, err)) != HP_OK)
+		return ret;
+	if (!(c->lines = hp_calloc(n, sizeof(*c->lines))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	c->nlines = n;
+	for (j = 0; j < n; j++) {
+		bool by_share;
+
+		path_index(fl, p, "fleet", j);
+		if ((ret = parse_line(json_array_get(v, j), fl, s, &c->lines[j], &by_share, err)) !=
+		    HP_OK)
+			return ret;
+		nshare += by_share;
+		if (by_share)
+			share_sum += c->lines[j].eh;
+	}
+	if (nshare && nshare != n)
+		return hp_error_set(err, HP_EINVAL, f,
+				    "must give every line as eh or every line as share_pct, got both");
+	if (nshare) {
+		if ((ret = get_real(o, p, "eh", REQUIRED, OPEN_CLOSED(0, 1e6), &total, err)) != HP_OK)
+			return ret;
+		if (fabs(share_sum - 100) > SHARE_SUM_TOLERANCE) {
+			format_real(share_sum, a);
+			return hp_error_set(err, HP_EINVAL, f, "shares must sum to 100, got %s", a);
+		}
+		for (j = 0; j < n; j++)
+			c->lines[j].eh = total * c->lines[j].eh / 100;
+	} else if (json_object_get(o, "eh")) {
+		path_key(fl, p, "eh");
+		return hp_error_set(err, HP_EINVAL, fl,
+				    "only with fleet lines given as share_pct (the lines give eh)");
+	}
+	if (!(v = member(o, p, "power_usd_per_kwh", REQUIRED, f, &ret, err)))
+		return ret;
+	if (json_is_object(v)) {
+		if ((ret = check_keys(v, f, power_keys, err)) != HP_OK ||
+		    (ret = get_real(v, f, "low", REQUIRED, CLOSED(0, 10), &c->power_low_usd_per_kwh,
+				    err)) != HP_OK ||
+		    (ret = get_real(v, f, "high", REQUIRED, CLOSED(0, 10), &c->power_high_usd_per_kwh,
+				    err)) != HP_OK)
+			return ret;
+		if (!(c->power_high_usd_per_kwh > c->power_low_usd_per_kwh)) {
+			path_key(fl, f, "high");
+			format_real(c->power_low_usd_per_kwh, a);
+			return hp_error_set(err, HP_EINVAL, fl, "must be > low (%s), got %s", a,
+					    describe(json_object_get(v, "high"), (char[GOT_LEN]){ 0 }));
+		}
+	} else {
+		if ((ret = want_real(v, f, CLOSED(0, 10), &c->power_low_usd_per_kwh, err)) != HP_OK)
+			return ret;
+		c->power_high_usd_per_kwh = c->power_low_usd_per_kwh;
+	}
+	if ((ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &c->pue, err)) != HP_OK ||
+	    (ret = get_real(o, p, "pool_fee_pct", OPTIONAL, CLOSED_OPEN(0, 100), &c->pool_fee_pct,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "opex_usd_per_year", OPTIONAL, CLOSED(0, 1e13),
+			    &c->opex_usd_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "debt_usd", OPTIONAL, CLOSED(0, 1e13), &c->debt_usd, err)) !=
+		    HP_OK ||
+	    (ret = get_real(o, p, "interest_pct_per_year", OPTIONAL, CLOSED(0, 100),
+			    &c->interest_pct_per_year, err)) != HP_OK ||
+	    (ret = get_real(o, p, "credit_line_usd", OPTIONAL, CLOSED(0, 1e13),
+			    &c->credit_line_usd, err)) != HP_OK ||
+	    (ret = get_real(o, p, "renewable_pct", OPTIONAL, CLOSED(0, 100), &c->renewable_pct,
+			    err)) != HP_OK)
+		return ret;
+	if ((w = member(o, p, "treasury", OPTIONAL, f, &ret, err)) != NULL &&
+	    (ret = parse_treasury(w, f, &c->treasury, err)) != HP_OK)
+		return ret;
+	if ((w = member(o, p, "pivot", OPTIONAL, f, &ret, err)) != NULL &&
+	    (ret = parse_cohort_pivot(w, f, s, &c->pivot, err)) != HP_OK)
+		return ret;
+	return HP_OK;
+}
+
+static enum hp_status parse_industry(const json_t *o, struct hp_scenario *s,
+				     struct hp_error *err)
+{
+	const char *p = "industry", *str;
+	struct hp_industry *ind = &s->industry;
+	struct hp_deployment *dp = &ind->deployment;
+	struct hp_attack *at = &ind->attack;
+	char f[FIELD_LEN], fl[FIELD_LEN], got[GOT_LEN];
+	double half_life_h = 48;
+	enum hp_status ret;
+	json_t *v, *name;
+	size_t n, i;
+	bool has = false;
+
+	ind->resale_pct = 50;
+	at->duration_hours = 24;
+	at->power_usd_per_kwh = 0.05;
+	ind->daa.rule = HP_DAA_BITCOIN;
+	ind->daa.spacing_s = 600;
+	if ((ret = want_object(o, p, industry_keys, err)) != HP_OK)
+		return ret;
+	if (!s->has_as_of)
+		return hp_error_set(err, HP_EINVAL, "as_of",
+				    "missing (the simulation starts on that day)");
+	if (!(v = member(o, p, "cohorts", REQUIRED, f, &ret, err)))
+		return ret;
+	if ((ret = want_array(v, f, HP_COHORTS_MAX, "cohort", "cohorts", &n, err)) != HP_OK)
+		return ret;
+	if (!(ind->cohorts = hp_calloc(n, sizeof(*ind->cohorts))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	ind->ncohorts = n;
+	for (i = 0; i < n; i++) {
+		path_index(fl, p, "cohorts", i);
+		if ((ret = parse_cohort(json_array_get(v, i), fl, s, &ind->cohorts[i], err)) != HP_OK)
+			return ret;
+	}
+	ind->epoch_start_time = s->as_of - (s->network.height % 2016) * 600;
+	if ((ret = get_time(o, p, "epoch_start_time", &has, &ind->epoch_start_time, err)) != HP_OK)
+		return ret;
+	if ((v = member(o, p, "deployment", OPTIONAL, f, &ret, err)) != NULL) {
+		dp->has = true;
+		dp->usd_per_th_elasticity = 1;
+		dp->hurdle_pct_per_year = 20;
+		dp->max_eh_per_day = INFINITY;
+		dp->lag_days = 90;
+		dp->trailing_days = 30;
+		if ((ret = want_object(v, f, deployment_keys, err)) != HP_OK)
+			return ret;
+		if (!(name = member(v, f, "cohort", REQUIRED, fl, &ret, err)))
+			return ret;
+		if ((ret = want_string(name, fl, 1, SIZE_MAX, &str, err)) != HP_OK)
+			return ret;
+		for (i = 0; i < n && strcmp(ind->cohorts[i].name, str) != 0; i++)
+			;
+		if (i == n)
+			return hp_error_set(err, HP_EINVAL, fl, "must name a cohort, got %s",
+					    describe(name, got));
+		dp->cohort = i;
+		if ((ret = get_real(v, f, "usd_per_th", REQUIRED, OPEN_CLOSED(0, 1e6), &dp->usd_per_th,
+				    err)) != HP_OK ||
+		    (ret = get_real(v, f, "usd_per_th_elasticity", OPTIONAL, CLOSED(-10, 10),
+				    &dp->usd_per_th_elasticity, err)) != HP_OK ||
+		    (ret = get_real(v, f, "power_usd_per_kwh", REQUIRED, CLOSED(0, 10),
+				    &dp->power_usd_per_kwh, err)) != HP_OK ||
+		    (ret = get_real(v, f, "hurdle_pct_per_year", OPTIONAL, CLOSED(-100, 1000),
+				    &dp->hurdle_pct_per_year, err)) != HP_OK ||
+		    (ret = get_real(v, f, "eh_per_day_per_pct", REQUIRED, CLOSED(0, 1000),
+				    &dp->eh_per_day_per_pct, err)) != HP_OK ||
+		    (ret = get_real(v, f, "max_eh_per_day", OPTIONAL, CLOSED(0, 1e6),
+				    &dp->max_eh_per_day, err)) != HP_OK ||
+		    (ret = get_int(v, f, "lag_days", OPTIONAL, 0, 3650, &dp->lag_days, err)) != HP_OK ||
+		    (ret = get_int(v, f, "trailing_days", OPTIONAL, 1, 3650, &dp->trailing_days,
+				   err)) != HP_OK)
+			return ret;
+	}
+	if ((v = member(o, p, "bankruptcy", OPTIONAL, f, &ret, err)) != NULL &&
+	    ((ret = want_object(v, f, bankruptcy_keys, err)) != HP_OK ||
+	     (ret = get_real(v, f, "resale_pct", OPTIONAL, CLOSED(0, 100), &ind->resale_pct, err)) !=
+		     HP_OK))
+		return ret;
+	if ((ret = get_real(o, p, "price_impact_pct_per_kbtc", OPTIONAL, CLOSED(0, 100),
+			    &ind->price_impact_pct_per_kbtc, err)) != HP_OK)
+		return ret;
+	if ((v = member(o, p, "attack", OPTIONAL, f, &ret, err)) != NULL &&
+	    ((ret = want_object(v, f, attack_keys, err)) != HP_OK ||
+	     (ret = get_real(v, f, "duration_hours", OPTIONAL, OPEN_CLOSED(0, 1e5),
+			     &at->duration_hours, err)) != HP_OK ||
+	     (ret = get_real(v, f, "efficiency_j_per_th", OPTIONAL, OPEN_CLOSED(0, 1e4),
+			     &at->efficiency_j_per_th, err)) != HP_OK ||
+	     (ret = get_real(v, f, "usd_per_th", OPTIONAL, OPEN_CLOSED(0, 1e6), &at->usd_per_th,
+			     err)) != HP_OK ||
+	     (ret = get_real(v, f, "power_usd_per_kwh", OPTIONAL, CLOSED(0, 10),
+			     &at->power_usd_per_kwh, err)) != HP_OK ||
+	     (ret = get_real(v, f, "rental_usd_per_ph_day", OPTIONAL, CLOSED(0, 1e9),
+			     &at->rental_usd_per_ph_day, err)) != HP_OK))
+		return ret;
+	if ((v = member(o, p, "difficulty_rule", OPTIONAL, f, &ret, err)) != NULL) {
+		if ((ret = want_string(v, f, 1, 32, &str, err)) != HP_OK ||
+		    (ret = hp_daa_rule_parse(str, f, &ind->daa.rule, err)) != HP_OK)
+			return ret;
+	}
+	if ((ret = get_real(o, p, "asert_half_life_hours", OPTIONAL, CLOSED(1, 1e5), &half_life_h,
+			    err)) != HP_OK ||
+	    (ret = get_bool(o, p, "block_level", &ind->block_level, err)) != HP_OK)
+		return ret;
+	ind->daa.half_life_s = (int64_t)(half_life_h * 3600 + 0.5);
+	return HP_OK;
+}
+
+/* The simulator's start from the other sections, then its own checks. */
+static enum hp_status finish_industry(struct hp_scenario *s, int64_t ndays, struct hp_error *err)
+{
+	struct hp_industry *ind = &s->industry;
+	struct hp_scenario_market *mk = &s->market;
+	enum hp_status ret;
+
+	ind->start_time = s->as_of;
+	ind->ndays = ndays;
+	ind->height = s->network.height;
+	if (s->network.has_bits)
+		ind->bits = s->network.bits;
+	else if ((ret = hp_consensus_bits_from_difficulty(s->network.difficulty, &ind->bits,
+							  "network.difficulty", err)) != HP_OK)
+		return ret;
+	ind->price = &mk->price;
+	ind->fees.btc_per_block = s->network.fees_btc_per_block;
+	ind->fees.growth_pct_per_year = mk->network.fees_growth_pct_per_year;
+	ind->fees.volatility_pct = mk->fees_volatility_pct;
+	ind->fees.half_life_days = mk->fees_half_life_days;
+	return hp_industry_check(ind, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1710,6 +2100,7 @@ void hp_scenario_release(struct hp_scenario *s)
 	hp_daily_series_release(&s->market.history);
 	hp_daily_series_release(&s->market.price_path);
 	hp_daily_series_release(&s->market.difficulty);
+	hp_industry_release(&s->industry);
 	memset(s, 0, sizeof(*s));
 }
 
