@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -185,5 +186,35 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
+
+/*
+ * Output files written whole or not at all (src/cli/output.c): open writes
+ * DIR/NAME.tmp.<pid>, commit checks for write errors and renames it to
+ * DIR/NAME, abort removes it. Errors name `option` (e.g. "--out").
+ */
+struct cli_outfile {
+	char path[4096], tmp[4200];
+	const char *option;
+	FILE *fp;
+};
+/* Create dir if it does not exist; false (err set, naming option) otherwise. */
+bool cli_outdir(const char *dir, const char *option, struct hp_error *err);
+bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
+		      struct hp_error *err);
+bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err);
+void cli_outfile_abort(struct cli_outfile *f);
+/* ",<v>" with %.17g, or "," for a value that is not finite. */
+void cli_csv_real(FILE *fp, double v);
+
+/* A progress bar with ETA on stderr, redrawn at each percent. */
+struct cli_progress {
+	const char *cmd;
+	double t0;
+	int shown;
+};
+void cli_progress_start(struct cli_progress *pg, const char *cmd);
+/* A progress callback (ctx is the struct cli_progress). */
+void cli_progress_show(void *ctx, uint64_t done, uint64_t total);
+void cli_progress_show_size(void *ctx, size_t done, size_t total);
 
 #endif

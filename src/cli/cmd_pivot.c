@@ -38,40 +38,6 @@ struct opts {
 	bool progress;
 };
 
-/* ------------------------------------------------------------------ */
-/* progress on stderr                                                   */
-/* ------------------------------------------------------------------ */
-
-struct progress {
-	const char *cmd;
-	double t0;
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void show_progress(void *ctx, size_t done, size_t total)
-{
-	struct progress *pg = ctx;
-	double el = now_s() - pg->t0, frac = total ? (double)done / (double)total : 1;
-	int bar = (int)(frac * 30), i;
-	char b[31];
-
-	for (i = 0; i < 30; i++)
-		b[i] = i < bar ? '#' : '.';
-	b[30] = '\0';
-	fprintf(stderr, "\r%s [%s] %3.0f%%  ETA %.0fs ", pg->cmd, b, 100 * frac,
-		frac > 0 ? el * (1 - frac) / frac : 0.0);
-	if (done >= total)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 /* "YYYY-MM-DD" of a day count since 1970-01-01. */
 static void format_day(int64_t day, char out[24])
 {
@@ -238,61 +204,6 @@ static void echo_run(json_t *o, const struct hp_scenario *sc, const struct hp_pi
 	cli_set_real(o, "mining_margin_pct", r->mining_margin_pct);
 }
 
-/* ------------------------------------------------------------------ */
-/* CSV files, written whole or not at all                               */
-/* ------------------------------------------------------------------ */
-
-struct csvfile {
-	char path[4096], tmp[4200];
-	FILE *fp;
-};
-
-static bool csv_open(struct csvfile *f, const char *dir, const char *name, struct hp_error *err)
-{
-	if (snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path)) {
-		hp_error_set(err, HP_EINVAL, "--csv", "directory name too long");
-		return false;
-	}
-	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp.%ld", f->path, (long)getpid());
-	if (!(f->fp = fopen(f->tmp, "w"))) {
-		hp_error_set(err, HP_EIO, "--csv", "cannot write %s: %s", f->tmp, strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-static bool csv_commit(struct csvfile *f, struct hp_error *err)
-{
-	bool ok = !ferror(f->fp);
-
-	if (fclose(f->fp) != 0)
-		ok = false;
-	f->fp = NULL;
-	if (!ok || rename(f->tmp, f->path) != 0) {
-		hp_error_set(err, HP_EIO, "--csv", "cannot write %s: %s", f->path, strerror(errno));
-		remove(f->tmp);
-		return false;
-	}
-	return true;
-}
-
-static void csv_abort(struct csvfile *f)
-{
-	if (f->fp) {
-		fclose(f->fp);
-		remove(f->tmp);
-		f->fp = NULL;
-	}
-}
-
-static void csv_real(FILE *fp, double v)
-{
-	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
-	else
-		fputs(",", fp);
-}
-
 static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const char *strategy,
 			    const char *name, const struct hp_pivot_series *s)
 {
@@ -300,11 +211,11 @@ static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const cha
 		char date[24];
 		format_day(r->month_start_day[m], date);
 		fprintf(fp, "\"%s\",%zu,%s,%s", strategy, m, date, name);
-		csv_real(fp, s->p5[m]);
-		csv_real(fp, s->p25[m]);
-		csv_real(fp, s->p50[m]);
-		csv_real(fp, s->p75[m]);
-		csv_real(fp, s->p95[m]);
+		cli_csv_real(fp, s->p5[m]);
+		cli_csv_real(fp, s->p25[m]);
+		cli_csv_real(fp, s->p50[m]);
+		cli_csv_real(fp, s->p75[m]);
+		cli_csv_real(fp, s->p95[m]);
 		fputc('\n', fp);
 	}
 }
@@ -314,16 +225,13 @@ static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const cha
 static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_result *r,
 		      struct hp_error *err)
 {
-	struct csvfile a = { .fp = NULL }, b = { .fp = NULL };
+	struct cli_outfile a = { .fp = NULL }, b = { .fp = NULL };
 	char name[64];
 
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		hp_error_set(err, HP_EIO, "--csv", "cannot create directory %s: %s", dir,
-			     strerror(errno));
+	if (!cli_outdir(dir, "--csv", err))
 		return false;
-	}
 	snprintf(name, sizeof(name), "%s_series.csv", cmd);
-	if (!csv_open(&a, dir, name, err))
+	if (!cli_outfile_open(&a, dir, name, "--csv", err))
 		return false;
 	fputs("strategy,month,date,series,p5,p25,p50,p75,p95\n", a.fp);
 	csv_series_rows(a.fp, r, "", "price_usd", &r->price);
@@ -335,8 +243,8 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 		csv_series_rows(a.fp, r, st->strategy->name, "cumulative_fcf_usd", &st->cum_fcf_usd);
 	}
 	snprintf(name, sizeof(name), "%s_strategies.csv", cmd);
-	if (!csv_open(&b, dir, name, err)) {
-		csv_abort(&a);
+	if (!cli_outfile_open(&b, dir, name, "--csv", err)) {
+		cli_outfile_abort(&a);
 		return false;
 	}
 	fputs("strategy,npv_mean_usd,npv_p5_usd,npv_p50_usd,npv_p95_usd,irr_pct_per_year,"
@@ -346,24 +254,24 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 	for (size_t i = 0; i < r->nstrategies; i++) {
 		const struct hp_pivot_strategy *st = &r->strategies[i];
 		fprintf(b.fp, "\"%s\"", st->strategy->name);
-		csv_real(b.fp, st->npv_usd.mean);
-		csv_real(b.fp, st->npv_usd.p5);
-		csv_real(b.fp, st->npv_usd.p50);
-		csv_real(b.fp, st->npv_usd.p95);
-		csv_real(b.fp, st->irr_pct_per_year);
-		csv_real(b.fp, st->payback.periods);
-		csv_real(b.fp, st->p_out_of_cash);
-		csv_real(b.fp, st->btc_sold.mean);
-		csv_real(b.fp, st->end_btc.p50);
-		csv_real(b.fp, st->p_margin_call);
-		csv_real(b.fp, st->p_liquidation);
+		cli_csv_real(b.fp, st->npv_usd.mean);
+		cli_csv_real(b.fp, st->npv_usd.p5);
+		cli_csv_real(b.fp, st->npv_usd.p50);
+		cli_csv_real(b.fp, st->npv_usd.p95);
+		cli_csv_real(b.fp, st->irr_pct_per_year);
+		cli_csv_real(b.fp, st->payback.periods);
+		cli_csv_real(b.fp, st->p_out_of_cash);
+		cli_csv_real(b.fp, st->btc_sold.mean);
+		cli_csv_real(b.fp, st->end_btc.p50);
+		cli_csv_real(b.fp, st->p_margin_call);
+		cli_csv_real(b.fp, st->p_liquidation);
 		fputc('\n', b.fp);
 	}
-	if (!csv_commit(&a, err)) {
-		csv_abort(&b);
+	if (!cli_outfile_commit(&a, err)) {
+		cli_outfile_abort(&b);
 		return false;
 	}
-	return csv_commit(&b, err);
+	return cli_outfile_commit(&b, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -429,7 +337,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 	struct hp_pivot_result r = {0};
 	struct hp_pivot_config cfg = {0};
 	struct hp_error err = {0};
-	struct progress pg;
+	struct cli_progress pg;
 	char hist[sizeof(ctx->data_dir) + 32];
 	int64_t v;
 	long ncpu;
@@ -486,9 +394,8 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 	}
 	cfg.series = treasury || o.csv;
 	if (o.progress || isatty(STDERR_FILENO)) {
-		pg.cmd = ctx->cmd->name;
-		pg.t0 = now_s();
-		cfg.progress = show_progress;
+		cli_progress_start(&pg, ctx->cmd->name);
+		cfg.progress = cli_progress_show_size;
 		cfg.progress_ctx = &pg;
 	}
 	if (hp_pivot_run(&sc, &cfg, &r, &err))

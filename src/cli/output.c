@@ -1,0 +1,116 @@
+/*
+ * output.c - what commands share for output beyond cli_emit: files written
+ * whole or not at all (a temporary name in the same directory, renamed
+ * when complete, removed on failure), CSV numbers, and the progress bar on
+ * stderr.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+bool cli_outdir(const char *dir, const char *option, struct hp_error *err)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		hp_error_set(err, HP_EIO, option, "cannot create directory %s: %s", dir,
+			     strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
+		      struct hp_error *err)
+{
+	f->option = option;
+	f->fp = NULL;
+	if (snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path)) {
+		hp_error_set(err, HP_EINVAL, option, "directory name too long");
+		return false;
+	}
+	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp.%ld", f->path, (long)getpid());
+	if (!(f->fp = fopen(f->tmp, "w"))) {
+		hp_error_set(err, HP_EIO, option, "cannot write %s: %s", f->tmp, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err)
+{
+	bool ok = !ferror(f->fp);
+
+	if (fclose(f->fp) != 0)
+		ok = false;
+	f->fp = NULL;
+	if (!ok || rename(f->tmp, f->path) != 0) {
+		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path,
+			     strerror(errno));
+		remove(f->tmp);
+		return false;
+	}
+	return true;
+}
+
+void cli_outfile_abort(struct cli_outfile *f)
+{
+	if (f->fp) {
+		fclose(f->fp);
+		remove(f->tmp);
+		f->fp = NULL;
+	}
+}
+
+void cli_csv_real(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, ",%.17g", v);
+	else
+		fputs(",", fp);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_progress_start(struct cli_progress *pg, const char *cmd)
+{
+	pg->cmd = cmd;
+	pg->t0 = now_s();
+	pg->shown = -1;
+}
+
+void cli_progress_show(void *ctx, uint64_t done, uint64_t total)
+{
+	struct cli_progress *pg = ctx;
+	double el = now_s() - pg->t0, frac = total ? (double)done / (double)total : 1;
+	int bar = (int)(frac * 30), pct = (int)(frac * 100), i;
+	char b[31];
+
+	/* redraw at each percent, and at the end */
+	if (pct == pg->shown && done < total)
+		return;
+	pg->shown = pct;
+	for (i = 0; i < 30; i++)
+		b[i] = i < bar ? '#' : '.';
+	b[30] = '\0';
+	fprintf(stderr, "\r%s [%s] %3d%%  ETA %.0fs ", pg->cmd, b, pct,
+		frac > 0 ? el * (1 - frac) / frac : 0.0);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void cli_progress_show_size(void *ctx, size_t done, size_t total)
+{
+	cli_progress_show(ctx, done, total);
+}
