@@ -186,6 +186,22 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx);
+
+/*
+ * How `simulate` runs its paths: hashpivot runs them all on threads;
+ * hashpivot-mpi splits them across ranks. run fills out (creating its
+ * summaries) and sets *writer on the one process that reports.
+ */
+struct hp_industry;
+struct hp_industry_config;
+struct hp_industry_result;
+struct cli_sim_runner {
+	enum hp_status (*run)(const struct hp_industry *ind, const struct hp_industry_config *cfg,
+			      struct hp_industry_result *out, bool *writer, struct hp_error *err);
+};
+/* `simulate` with a runner (NULL: the local one). */
+int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_sim_runner *runner);
 
 /*
  * Output files written whole or not at all (src/cli/output.c): open writes
