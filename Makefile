@@ -96,6 +96,22 @@ $(SHARED_LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LIBS)
 
+# hashpivot-mpi: the front end without its main(), plus src/mpi/main.c,
+# compiled and linked with Open MPI's wrapper (built when mpicc is there,
+# and not under sanitizers: Open MPI's own allocations are not ours).
+MPICC ?= mpicc
+MPI_BIN := $(OUT)/hashpivot-mpi
+ifeq ($(SANITIZE),)
+ifneq ($(shell command -v $(MPICC) 2>/dev/null),)
+all: $(MPI_BIN)
+endif
+endif
+$(OUT)/obj/src/mpi/main.o: src/mpi/main.c
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+$(MPI_BIN): $(OUT)/obj/src/mpi/main.o $(filter-out %/hashpivot.o,$(CLI_OBJ)) $(STATIC_LIB)
+	$(MPICC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(TEST_LIBS) $(LIBS)
@@ -119,23 +135,26 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/hashpivot \
 		$(DESTDIR)$(DATADIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hashpivot
+	if [ -x $(MPI_BIN) ]; then install -m 755 $(MPI_BIN) $(DESTDIR)$(BINDIR)/hashpivot-mpi; fi
 	install -m 644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libhashpivot.a
 	install -m 755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libhashpivot.so.$(VERSION)
 	ln -sf libhashpivot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhashpivot.so.$(SOVERSION)
 	ln -sf libhashpivot.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libhashpivot.so
 	install -m 644 include/hashpivot/*.h $(DESTDIR)$(INCLUDEDIR)/hashpivot/
 	install -m 644 data/*.csv data/*.txt data/*.json data/SOURCES.md $(DESTDIR)$(DATADIR)/
+	install -d $(DESTDIR)$(DATADIR)/scenarios
+	install -m 644 data/scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
 	# hashpivot.pc is written at install time so that it names this PREFIX.
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    -e 's|@REQUIRES@|$(LIB_PKGS)|' hashpivot.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hashpivot $(DESTDIR)$(LIBDIR)/libhashpivot.*
+	rm -f $(DESTDIR)$(BINDIR)/hashpivot $(DESTDIR)$(BINDIR)/hashpivot-mpi $(DESTDIR)$(LIBDIR)/libhashpivot.*
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/hashpivot $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/hashpivot.pc
 
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(OUT)/obj/src/mpi/main.d $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/unit/%.d)

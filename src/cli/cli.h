@@ -202,6 +202,12 @@ struct cli_sim_runner {
 };
 /* `simulate` with a runner (NULL: the local one). */
 int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_sim_runner *runner);
+/* The runner cmd_simulate uses from now on (NULL: the local one). */
+void cli_set_sim_runner(const struct cli_sim_runner *runner);
+
+/* The whole front end: argv[1] is the command (src/cli/main.c). The
+ * hashpivot binary's main() is just this; hashpivot-mpi calls it too. */
+int cli_run(int argc, char **argv);
 
 /*
  * Output files written whole or not at all (src/cli/output.c): open writes

@@ -539,7 +539,14 @@ out:
 	return rc;
 }
 
+static const struct cli_sim_runner *sim_runner;
+
+void cli_set_sim_runner(const struct cli_sim_runner *runner)
+{
+	sim_runner = runner;
+}
+
 int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx)
 {
-	return cli_simulate(argc, argv, ctx, NULL);
+	return cli_simulate(argc, argv, ctx, sim_runner);
 }

@@ -360,7 +360,7 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 	return 1;
 }
 
-int main(int argc, char **argv)
+int cli_run(int argc, char **argv)
 {
 	struct cli_ctx ctx = {0};
 
