@@ -60,7 +60,9 @@ enum hp_pivot_trigger { HP_TRIGGER_DATE, HP_TRIGGER_HASHPRICE };
 /* The AI/HPC option of a cohort. */
 struct hp_cohort_pivot {
 	bool has;
-	double mw;                       /* grid MW converted, > 0 */
+	double mw;                       /* MW of AI/HPC capacity built, > 0 */
+	double displaced_mw;             /* MW of mining it replaces (least efficient
+					    machines first), [0, 1e6]; mw by default */
 	double capex_usd_per_mw;         /* spent evenly over the build */
 	int64_t build_months;            /* >= 0; a month is 365.25/12 days */
 	double revenue_usd_per_mw_year;  /* once built */

@@ -181,6 +181,9 @@ static enum hp_status check_cohort(const struct hp_cohort *c, size_t i, double p
 		FIELD(f, "%s.pivot.mw", pre);
 		if ((ret = positive(p->mw, f, err)) != HP_OK)
 			return ret;
+		FIELD(f, "%s.pivot.displaced_mw", pre);
+		if ((ret = range(p->displaced_mw, 0, 1e6, f, err)) != HP_OK)
+			return ret;
 		FIELD(f, "%s.pivot.capex_usd_per_mw", pre);
 		if ((ret = range(p->capex_usd_per_mw, 0, 1e11, f, err)) != HP_OK)
 			return ret;
@@ -601,7 +604,7 @@ static void start_pivot(const struct run *r, const struct hp_cohort *c, size_t c
 			struct cohort_state *s, int64_t d)
 {
 	const unsigned char *ord = &r->order[ci * HP_COHORT_LINES_MAX];
-	double left = c->pivot.mw;
+	double left = c->pivot.displaced_mw;
 	int64_t build = (int64_t)floor(c->pivot.build_months * (DAYS_PER_YEAR / 12) + 0.5);
 	size_t k;
 

@@ -1673,9 +1673,9 @@ static const char *const cohort_keys[] = { "name", "listed", "eh", "fleet", "pow
 static const char *const line_keys[] = { "machine", "efficiency_j_per_th", "eh", "share_pct",
 					 NULL };
 static const char *const power_keys[] = { "low", "high", NULL };
-static const char *const cpivot_keys[] = { "mw", "capex_usd_per_mw", "build_months",
-					   "revenue_usd_per_mw_year", "opex_usd_per_mw_year",
-					   "trigger", NULL };
+static const char *const cpivot_keys[] = { "mw", "displaced_mw", "capex_usd_per_mw",
+					   "build_months", "revenue_usd_per_mw_year",
+					   "opex_usd_per_mw_year", "trigger", NULL };
 static const char *const date_trigger_keys[] = { "date", NULL };
 static const char *const hp_trigger_keys[] = { "hashprice_below_usd_per_ph_day", "trailing_days",
 					       "not_before", NULL };
@@ -1741,7 +1741,11 @@ static enum hp_status parse_cohort_pivot(const json_t *o, const char *p,
 	bool has = false;
 
 	if ((ret = want_object(o, p, cpivot_keys, err)) != HP_OK ||
-	    (ret = get_real(o, p, "mw", REQUIRED, OPEN_CLOSED(0, 1e6), &cp->mw, err)) != HP_OK ||
+	    (ret = get_real(o, p, "mw", REQUIRED, OPEN_CLOSED(0, 1e6), &cp->mw, err)) != HP_OK)
+		return ret;
+	cp->displaced_mw = cp->mw;
+	if ((ret = get_real(o, p, "displaced_mw", OPTIONAL, CLOSED(0, 1e6), &cp->displaced_mw,
+			    err)) != HP_OK ||
 	    (ret = get_real(o, p, "capex_usd_per_mw", REQUIRED, CLOSED(0, 1e11),
 			    &cp->capex_usd_per_mw, err)) != HP_OK ||
 	    (ret = get_int(o, p, "build_months", REQUIRED, 0, 120, &cp->build_months, err)) !=
