@@ -81,6 +81,9 @@ struct hp_cohort {
 	size_t nlines;
 	double power_low_usd_per_kwh;    /* site prices uniform on [low, high]; */
 	double power_high_usd_per_kwh;   /* low == high: one price */
+	double take_or_pay_pct;          /* share of sites whose power is paid whether
+					    used or not: they always run, at the
+					    range's mean price, [0, 100] */
 	double pue;                      /* [1, 3] */
 	double pool_fee_pct;             /* [0, 100) */
 	double opex_usd_per_year;        /* fixed cash costs */

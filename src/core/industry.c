@@ -149,6 +149,9 @@ static enum hp_status check_cohort(const struct hp_cohort *c, size_t i, double p
 	if ((ret = range(c->power_low_usd_per_kwh, 0, 10, f, err)) != HP_OK ||
 	    (ret = range(c->power_high_usd_per_kwh, c->power_low_usd_per_kwh, 10, f, err)) != HP_OK)
 		return ret;
+	FIELD(f, "%s.take_or_pay_pct", pre);
+	if ((ret = range(c->take_or_pay_pct, 0, 100, f, err)) != HP_OK)
+		return ret;
 	FIELD(f, "%s.pue", pre);
 	if ((ret = range(c->pue, 1, 3, f, err)) != HP_OK)
 		return ret;
@@ -754,19 +757,24 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 			const struct hp_cohort *c = &ind->cohorts[i];
 			struct cohort_state *s = &w->cs[i];
 			double rev_th = hp / 1000 * (1 - c->pool_fee_pct / 100);
+			double tp = c->take_or_pay_pct / 100;
+			double mid = 0.5 * (c->power_low_usd_per_kwh + c->power_high_usd_per_kwh);
 
 			s->run_eh = s->mw = s->power_usd = 0;
 			for (l = 0; l < c->nlines; l++) {
-				double e = c->lines[l].efficiency_j_per_th, mean, share, run, mw;
+				double e = c->lines[l].efficiency_j_per_th, mean, share, run, mw, full;
 
 				if (!(s->cap[l] > 0))
 					continue;
 				share = sites_below(c, rev_th / (e * c->pue * KWH_PER_W_DAY), &mean);
-				run = s->cap[l] * share;
-				mw = run * e * c->pue;
+				full = s->cap[l] * e * c->pue;
+				/* take-or-pay sites run whatever the hashprice and
+				 * pay their contracted price (the mean of the range) */
+				run = s->cap[l] * (tp + (1 - tp) * share);
+				mw = full * (tp + (1 - tp) * share);
 				s->run_eh += run;
 				s->mw += mw;
-				s->power_usd += mw * 24e3 * mean;
+				s->power_usd += full * 24e3 * (tp * mid + (1 - tp) * share * mean);
 			}
 			run_total += s->run_eh;
 			mw_total += s->mw;

@@ -1667,9 +1667,10 @@ static const char *const industry_keys[] = { "cohorts", "epoch_start_time", "dep
 					     "difficulty_rule", "asert_half_life_hours",
 					     "block_level", NULL };
 static const char *const cohort_keys[] = { "name", "listed", "eh", "fleet", "power_usd_per_kwh",
-					   "pue", "pool_fee_pct", "opex_usd_per_year", "debt_usd",
-					   "interest_pct_per_year", "credit_line_usd",
-					   "renewable_pct", "treasury", "pivot", NULL };
+					   "take_or_pay_pct", "pue", "pool_fee_pct",
+					   "opex_usd_per_year", "debt_usd", "interest_pct_per_year",
+					   "credit_line_usd", "renewable_pct", "treasury", "pivot",
+					   NULL };
 static const char *const line_keys[] = { "machine", "efficiency_j_per_th", "eh", "share_pct",
 					 NULL };
 static const char *const power_keys[] = { "low", "high", NULL };
@@ -1859,7 +1860,9 @@ static enum hp_status parse_cohort(const json_t *o, const char *p, struct hp_sce
 			return ret;
 		c->power_high_usd_per_kwh = c->power_low_usd_per_kwh;
 	}
-	if ((ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &c->pue, err)) != HP_OK ||
+	if ((ret = get_real(o, p, "take_or_pay_pct", OPTIONAL, CLOSED(0, 100), &c->take_or_pay_pct,
+			    err)) != HP_OK ||
+	    (ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &c->pue, err)) != HP_OK ||
 	    (ret = get_real(o, p, "pool_fee_pct", OPTIONAL, CLOSED_OPEN(0, 100), &c->pool_fee_pct,
 			    err)) != HP_OK ||
 	    (ret = get_real(o, p, "opex_usd_per_year", OPTIONAL, CLOSED(0, 1e13),
