@@ -3,9 +3,10 @@
  *
  * Method: schoolbook add/sub/mul with 128-bit intermediates (unsigned
  * __int128, available on the 64-bit targets gcc and clang support);
- * division by shift-and-subtract, as Bitcoin Core's arith_uint256 does, so
- * that results agree with Core bit for bit. Accuracy: exact, modulo 2^256
- * where documented. Source: docs/model.md section "256-bit integers".
+ * division by Knuth's Algorithm D, whose floor quotient and remainder are
+ * the ones Bitcoin Core's bit-serial arith_uint256 division gives, so that
+ * results agree with Core bit for bit. Accuracy: exact, modulo 2^256 where
+ * documented. Source: docs/model.md section "256-bit integers".
  */
 #include <math.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "hashpivot/hex.h"
 #include "hashpivot/u256.h"
 
-typedef unsigned __int128 u128;
+__extension__ typedef unsigned __int128 u128;
 
 struct hp_u256 hp_u256_from_u64(uint64_t v)
 {
@@ -151,52 +152,163 @@ struct hp_u256 hp_u256_not(struct hp_u256 a)
 	return a;
 }
 
+/*
+ * (hi 2^64 + lo) / d and its remainder, for hi < d (so the quotient fits 64
+ * bits): the x86-64 DIV instruction where there is one, which compilers do
+ * not emit for a 128-bit dividend, else a 128-bit division.
+ */
+static inline uint64_t div128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t q, r;
+	__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+	*rem = r;
+	return q;
+#else
+	u128 n = (u128)hi << 64 | lo;
+	uint64_t q = (uint64_t)(n / d);
+	*rem = (uint64_t)(n - (u128)q * d);
+	return q;
+#endif
+}
+
+/*
+ * Method: Knuth's Algorithm D (TAOCP vol. 2, 4.3.1) on 64-bit limbs. The
+ * divisor is shifted left until its top bit is set (the dividend by the same
+ * amount, into a fifth limb); each quotient limb is estimated from the top
+ * two limbs of the remainder over the divisor's top limb (one 128/64
+ * division), corrected with the divisor's second limb (at most twice), then
+ * the divisor times that limb is subtracted; a borrow out (probability about
+ * 2/2^64) adds the divisor back and lowers the limb by one.
+ * Special cases: division by zero returns false with zero outputs; a
+ * dividend with fewer limbs than the divisor (or a smaller top limb) gives
+ * quotient 0 and remainder a at once; a divisor of one limb takes the short
+ * loop of 128/64 divisions.
+ * Accuracy: exact (floor quotient, remainder < b), as Core's bit-serial
+ * arith_uint256::operator/= gives. Source: docs/model.md "256-bit integers".
+ */
 bool hp_u256_divmod(struct hp_u256 a, struct hp_u256 b, struct hp_u256 *q, struct hp_u256 *r)
 {
-	struct hp_u256 quot = {{0, 0, 0, 0}};
-	struct hp_u256 zero = quot;
+	uint64_t quot[4] = {0, 0, 0, 0}, un[5], vn[4];
+	int n = 4, m = 4;
 
-	if (hp_u256_is_zero(b)) {
+	while (n > 0 && b.w[n - 1] == 0)
+		n--;
+	while (m > 0 && a.w[m - 1] == 0)
+		m--;
+	if (n == 0) {
 		if (q)
-			*q = zero;
+			*q = (struct hp_u256){{0, 0, 0, 0}};
 		if (r)
-			*r = zero;
+			*r = (struct hp_u256){{0, 0, 0, 0}};
 		return false;
 	}
-	unsigned abits = hp_u256_bits(a), bbits = hp_u256_bits(b);
-	if (abits >= bbits) {
-		unsigned shift = abits - bbits;
-		struct hp_u256 d = hp_u256_shl(b, shift);
-		for (;;) {
-			if (hp_u256_cmp(a, d) >= 0) {
-				a = hp_u256_sub(a, d, NULL);
-				quot.w[shift / 64] |= UINT64_C(1) << (shift % 64);
-			}
-			if (shift == 0)
-				break;
-			d = hp_u256_shr(d, 1);
-			shift--;
+	if (m < n || (m == n && a.w[m - 1] < b.w[n - 1])) {
+		/* a < b (decided by the top limbs; equal top limbs go on) */
+		if (q)
+			*q = (struct hp_u256){{0, 0, 0, 0}};
+		if (r)
+			*r = a;
+		return true;
+	}
+	if (n == 1) {
+		uint64_t rem = 0;
+		for (int i = m - 1; i >= 0; i--)
+			quot[i] = div128(rem, a.w[i], b.w[0], &rem);
+		if (q)
+			*q = (struct hp_u256){{quot[0], quot[1], quot[2], quot[3]}};
+		if (r)
+			*r = (struct hp_u256){{rem, 0, 0, 0}};
+		return true;
+	}
+	m -= n; /* quotient limbs - 1 (0 when a < b with equal top limbs: qhat comes out 0) */
+
+	/* D1: normalise so that the divisor's top bit is set. */
+	unsigned s = (unsigned)__builtin_clzll(b.w[n - 1]);
+	for (int i = n - 1; i > 0; i--)
+		vn[i] = s ? b.w[i] << s | b.w[i - 1] >> (64 - s) : b.w[i];
+	vn[0] = b.w[0] << s;
+	un[m + n] = s ? a.w[m + n - 1] >> (64 - s) : 0;
+	for (int i = m + n - 1; i > 0; i--)
+		un[i] = s ? a.w[i] << s | a.w[i - 1] >> (64 - s) : a.w[i];
+	un[0] = a.w[0] << s;
+
+	for (int j = m; j >= 0; j--) {
+		/* D3: estimate the quotient limb from the top two limbs; the
+		 * remainder always keeps un[j + n] <= vn[n - 1]. */
+		uint64_t qhat, rhat;
+		bool rhat_big = false;
+		if (un[j + n] >= vn[n - 1]) {
+			/* 2^64 - 1; rhat = un[j+n-1] + vn[n-1], perhaps >= 2^64 */
+			qhat = UINT64_MAX;
+			rhat = un[j + n - 1] + vn[n - 1];
+			rhat_big = rhat < vn[n - 1];
+		} else {
+			qhat = div128(un[j + n], un[j + n - 1], vn[n - 1], &rhat);
 		}
+		while (!rhat_big && (u128)qhat * vn[n - 2] > ((u128)rhat << 64 | un[j + n - 2])) {
+			qhat--;
+			rhat += vn[n - 1];
+			rhat_big = rhat < vn[n - 1];
+		}
+		/* D4: un[j..j+n] -= qhat * vn. */
+		uint64_t borrow = 0, carry = 0;
+		for (int i = 0; i < n; i++) {
+			u128 p = (u128)qhat * vn[i] + carry;
+			uint64_t lo = (uint64_t)p;
+			carry = (uint64_t)(p >> 64);
+			uint64_t t = un[i + j] - lo;
+			uint64_t b1 = un[i + j] < lo;
+			un[i + j] = t - borrow;
+			borrow = b1 | (t < borrow);
+		}
+		u128 top = (u128)carry + borrow;
+		uint64_t last = un[j + n];
+		un[j + n] = last - (uint64_t)top;
+		/* D5/D6: a borrow out means qhat was one too large: add back. */
+		if ((u128)last < top) {
+			qhat--;
+			u128 c = 0;
+			for (int i = 0; i < n; i++) {
+				c += (u128)un[i + j] + vn[i];
+				un[i + j] = (uint64_t)c;
+				c >>= 64;
+			}
+			un[j + n] += (uint64_t)c;
+		}
+		quot[j] = qhat;
 	}
 	if (q)
-		*q = quot;
-	if (r)
-		*r = a;
+		*q = (struct hp_u256){{quot[0], quot[1], quot[2], quot[3]}};
+	if (r) {
+		/* D8: the remainder is un[0..n-1] shifted back. */
+		uint64_t rem[4] = {0, 0, 0, 0};
+		for (int i = 0; i < n; i++)
+			rem[i] = s ? un[i] >> s | un[i + 1] << (64 - s) : un[i];
+		*r = (struct hp_u256){{rem[0], rem[1], rem[2], rem[3]}};
+	}
 	return true;
 }
 
+/*
+ * Method: one 128/64 division per limb, from the top non-zero limb down
+ * (a top limb below d gives a zero quotient limb and is carried down).
+ * Special cases: d = 0 is a programmer error (it traps). Accuracy: exact.
+ */
 struct hp_u256 hp_u256_div_u64(struct hp_u256 a, uint64_t d, uint64_t *rem)
 {
-	struct hp_u256 q;
-	u128 r = 0;
+	struct hp_u256 q = {{0, 0, 0, 0}};
+	uint64_t r = 0;
+	int i = 3;
 
-	for (int i = 3; i >= 0; i--) {
-		r = (r << 64) | a.w[i];
-		q.w[i] = (uint64_t)(r / d);
-		r %= d;
-	}
+	while (i > 0 && a.w[i] == 0)
+		i--;
+	if (i > 0 && a.w[i] < d)
+		r = a.w[i--];
+	for (; i >= 0; i--)
+		q.w[i] = div128(r, a.w[i], d, &r);
 	if (rem)
-		*rem = (uint64_t)r;
+		*rem = r;
 	return q;
 }
 

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "support/testutil.h"
+#include "hashpivot/rng.h"
 #include "hashpivot/u256.h"
 
 #define U(w3, w2, w1, w0) {{UINT64_C(w0), UINT64_C(w1), UINT64_C(w2), UINT64_C(w3)}}
@@ -332,6 +333,40 @@ static const struct div_case div_cases[] = {
 	 U(0x8000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001),
 	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001),
 	 U(0x5ae2330fc0d484e1, 0x515f05497a014a33, 0x43590b71d06bb90c, 0xb5948a12ea11985a)},
+	/*
+	 * The branches of Knuth's Algorithm D (u256.c), found by running a
+	 * Python transcription of it over structured random operands and kept
+	 * where each branch was taken; a // b and a % b by python3 big integers.
+	 */
+	/* (2**255 - 2**192 + 2**191) / (2**191 + 1): Knuth's own add-back example
+	 * (u = {0, 0, 2^63, 2^63 - 1}, v = {1, 0, 2^63}) on 64-bit limbs: the
+	 * estimate is one too large and the divisor is added back (step D6) */
+	{U(0x7fffffffffffffff, 0x8000000000000000, 0x0000000000000000, 0x0000000000000000),
+	 U(0x0000000000000000, 0x8000000000000000, 0x0000000000000000, 0x0000000000000001),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0xfffffffffffffffe),
+	 U(0x0000000000000000, 0x7fffffffffffffff, 0xffffffffffffffff, 0x0000000000000002)},
+	/* add back again, with a three-limb divisor normalised by a shift of 0 */
+	{U(0x8000000000000000, 0x8000000000000000, 0x0000000000000001, 0xffffffffffffffff),
+	 U(0x0000000000000000, 0x8000000000000001, 0x0000000000000001, 0x1b362c3029b99108),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0xfffffffffffffffe),
+	 U(0x0000000000000000, 0x8000000000000000, 0xe4c9d3cfd6466efc, 0x366c58605373220f)},
+	/* (2**192 - 2**128 + 2**64 + 2**63 - 1) / (2**128 - 1): the remainder's top
+	 * limb equals the divisor's, so the estimate starts at 2^64 - 1 with a
+	 * remainder estimate past 2^64 (no correction test) */
+	{U(0x0000000000000000, 0xffffffffffffffff, 0x0000000000000001, 0x7fffffffffffffff),
+	 U(0x0000000000000000, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0xffffffffffffffff),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000002, 0x7ffffffffffffffe)},
+	/* two-limb / two-limb: the estimate is lowered by the second-limb test (D3) */
+	{U(0x0000000000000000, 0x0000000000000000, 0x7c26847f0316909e, 0x0000000000000001),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000001, 0x43435cc52eae05cf),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x62515acf152e2e89),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000001, 0x0cc4c9f6b9a1b23a)},
+	/* (2**191 + 2**127) / 2**63: a one-limb divisor under a three-limb dividend */
+	{U(0x0000000000000000, 0x8000000000000000, 0x8000000000000000, 0x0000000000000000),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x8000000000000000),
+	 U(0x0000000000000000, 0x0000000000000001, 0x0000000000000001, 0x0000000000000000),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000)},
 };
 
 /* div_u64: {a, d, a // d, a % d} */
@@ -371,6 +406,16 @@ static const struct div_u64_case div_u64_cases[] = {
 	 UINT64_C(0x0000000000000001),
 	 U(0xb9fcf092a457735e, 0x1faaf1f6262c952e, 0x88c1d86d2ec25c71, 0x479003615fbbd562),
 	 UINT64_C(0x0000000000000000)},
+	/* (A >> 70) / (m1): the top limb is below the divisor and carries down */
+	{U(0x0000000000000000, 0x02e7f3c24a915dcd, 0x787eabc7d898b254, 0xba230761b4bb0971),
+	 UINT64_C(0xca0df2c95aa144c1),
+	 U(0x0000000000000000, 0x0000000000000000, 0x03ae9384e92e1596, 0xe9076ce26d06768b),
+	 UINT64_C(0x94b17bd75ff3bea6)},
+	/* (A >> 192) / (m1): one limb, below the divisor */
+	{U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0xb9fcf092a457735e),
+	 UINT64_C(0xca0df2c95aa144c1),
+	 U(0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000),
+	 UINT64_C(0xb9fcf092a457735e)},
 };
 
 /* shifts of A: {n, (A << n) % 2**256, A >> n} */
@@ -525,6 +570,70 @@ static void test_divmod(void **state)
 		assert_true(hp_u256_divmod(div_cases[i].a, div_cases[i].b, NULL, &r));
 		assert_u256(r, div_cases[i].r, "divmod r (q NULL)", i);
 	}
+}
+
+/*
+ * Random operands of every combination of limb lengths (1 to 4 significant
+ * limbs in the dividend and in the divisor), 2,000 pairs each from a fixed
+ * hp_rng stream: each limb is, with probability 1/2, one of the patterns
+ * that steer Algorithm D into its rare branches (0, 1, 2^63 - 1, 2^63,
+ * 2^63 + 1, 2^64 - 2, 2^64 - 1), else 64 random bits; the top limb is made
+ * non-zero. Checked by the identity a = q * b + r (computed with
+ * hp_u256_mul and hp_u256_add, neither of which may overflow) and r < b,
+ * which pin down the floor quotient and remainder uniquely; so a wrong limb
+ * anywhere fails.
+ */
+static uint64_t random_limb(struct hp_rng *rng)
+{
+	static const uint64_t patterns[] = {
+		0, 1, UINT64_C(0x7fffffffffffffff), UINT64_C(0x8000000000000000),
+		UINT64_C(0x8000000000000001), UINT64_C(0xfffffffffffffffe), UINT64_MAX,
+	};
+	if (hp_rng_u64(rng) & 1)
+		return patterns[hp_rng_below(rng, N_OF(patterns))];
+	return hp_rng_u64(rng);
+}
+
+static struct hp_u256 random_limbs(struct hp_rng *rng, int nlimbs)
+{
+	struct hp_u256 v = {{0, 0, 0, 0}};
+	for (int i = 0; i < nlimbs; i++)
+		v.w[i] = random_limb(rng);
+	while (v.w[nlimbs - 1] == 0)
+		v.w[nlimbs - 1] = random_limb(rng);
+	return v;
+}
+
+static void test_divmod_identity(void **state)
+{
+	(void)state;
+	struct hp_rng rng;
+	size_t checked = 0, nonzero_q = 0;
+
+	hp_rng_init(&rng, 20250611, 0, 0);
+	for (int la = 1; la <= 4; la++) {
+		for (int lb = 1; lb <= 4; lb++) {
+			for (size_t k = 0; k < 2000; k++) {
+				struct hp_u256 a = random_limbs(&rng, la), b = random_limbs(&rng, lb);
+				struct hp_u256 q, r;
+				bool of, carry;
+				assert_true(hp_u256_divmod(a, b, &q, &r));
+				struct hp_u256 back = hp_u256_add(hp_u256_mul(q, b, &of), r, &carry);
+				if (of || carry || hp_u256_cmp(back, a) != 0 || hp_u256_cmp(r, b) >= 0) {
+					print_error("la %d lb %d case %zu: q * b + r != a or r >= b\n",
+						    la, lb, k);
+					assert_u256(back, a, "q * b + r", k);
+					fail();
+				}
+				checked++;
+				nonzero_q += !hp_u256_is_zero(q);
+			}
+		}
+	}
+	assert_int_equal(checked, 16 * 2000);
+	/* the dividend is the longer one in 6 of the 16 combinations, and as
+	 * long in 4 more: at least 6 * 2000 quotients are not zero */
+	assert_true(nonzero_q >= 6 * 2000);
 }
 
 static void test_divmod_by_zero(void **state)
@@ -902,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_mul_u64),
 		cmocka_unit_test(test_mul),
 		cmocka_unit_test(test_divmod),
+		cmocka_unit_test(test_divmod_identity),
 		cmocka_unit_test(test_divmod_by_zero),
 		cmocka_unit_test(test_div_u64),
 		cmocka_unit_test(test_shifts),
