@@ -303,6 +303,15 @@ enum hp_status hp_industry_check(const struct hp_industry *ind, struct hp_error 
 	if (ind->daa.half_life_s < 1)
 		return hp_error_set(err, HP_EINVAL, "industry.asert_half_life_hours",
 				    "must be > 0, got %g", (double)ind->daa.half_life_s / 3600);
+	if (ind->block_level) {
+		struct hp_daa probe;
+
+		if ((ret = hp_daa_init(&probe, &ind->daa, ind->height, ind->bits, ind->start_time,
+				       ind->epoch_start_time, err)) != HP_OK) {
+			hp_error_prefix(err, "industry: ");
+			return ret;
+		}
+	}
 	return HP_OK;
 }
 
