@@ -41,18 +41,19 @@ typedef unsigned __int128 u128;
 /* Octave o holds |x| in [2^(o - 1074), 2^(o - 1073)): o = 0 for the
  * smallest subnormal, 2097 for the largest doubles. */
 #define OCTAVE_BIAS 1074
-#define OCTAVES 2098
-/* A window grows by at least this many bins, or half its length, past the
- * value that did not fit (so a cell reallocates O(log spread) times). */
+#define OCTAVES	    2098
+/* A window grows by at least this many bins, or a quarter of its length,
+ * past the value that did not fit (so a cell reallocates O(log spread)
+ * times and wastes at most about a fifth of its bins). */
 #define SLACK_MIN 8
 
-#define MANT_MASK ((UINT64_C(1) << 52) - 1)
+#define MANT_MASK    ((UINT64_C(1) << 52) - 1)
 #define IMPLICIT_BIT (UINT64_C(1) << 52)
-#define SIGN_BIT (UINT64_C(1) << 63)
+#define SIGN_BIT     (UINT64_C(1) << 63)
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION	1
 #define FLAG_INCOMPLETE 1u /* the summary lost values to a failed allocation */
-static const unsigned char format_magic[4] = { 'h', 'p', 's', 't' };
+static const unsigned char format_magic[4] = {'h', 'p', 's', 't'};
 
 struct window {
 	void *c;      /* uint32_t[len] or, when wide, uint64_t[len] */
@@ -62,7 +63,7 @@ struct window {
 };
 
 struct cell {
-	uint64_t n;         /* values summarised (not rejected) */
+	uint64_t n; /* values summarised (not rejected) */
 	uint64_t zeros;
 	uint64_t negatives;
 	uint64_t rejected;
@@ -74,7 +75,7 @@ struct cell {
 struct series_info {
 	double reference;
 	bool integer;
-	int unit_exp;      /* the sum's unit is 2^unit_exp = 2^(floor(log2 reference) - 64) */
+	int unit_exp;	   /* the sum's unit is 2^unit_exp = 2^(floor(log2 reference) - 64) */
 	unsigned ef_limit; /* biased exponents >= ef_limit are rejected (0x7ff: inf, NaN) */
 };
 
@@ -82,12 +83,12 @@ struct hp_stats {
 	size_t nseries, ndays;
 	double alpha;
 	enum hp_status status;
-	uint32_t nbins;       /* bins per octave */
-	uint32_t nindex;      /* OCTAVES * nbins: global indices are [0, nindex) */
-	unsigned lut_shift;   /* 52 - bits of mantissa looked up */
-	uint32_t *lut;        /* mantissa >> lut_shift -> bin whose lower edge is at or below */
-	uint64_t *edge;       /* nbins + 1 lower edges (mantissa units), edge[nbins] = 2^52 */
-	double *centre;       /* nbins centres in [1, 2) */
+	uint32_t nbins;	    /* bins per octave */
+	uint32_t nindex;    /* OCTAVES * nbins: global indices are [0, nindex) */
+	unsigned lut_shift; /* 52 - bits of mantissa looked up */
+	uint32_t *lut;	    /* mantissa >> lut_shift -> bin whose lower edge is at or below */
+	uint64_t *edge;	    /* nbins + 1 lower edges (mantissa units), edge[nbins] = 2^52 */
+	double *centre;	    /* nbins centres in [1, 2) */
 	size_t lut_len;
 	struct series_info *series;
 	struct cell *cells;
@@ -177,26 +178,30 @@ static bool build_bins(struct hp_stats *s)
 	return true;
 }
 
+/* Bin index of octave oct, mantissa bits m: a table look-up and one
+ * comparison with the next bin's lower edge. */
+static inline uint32_t bin_in_octave(const struct hp_stats *s, uint32_t oct, uint64_t m)
+{
+	uint32_t t = s->lut[m >> s->lut_shift];
+
+	t += m >= s->edge[t + 1];
+	return oct * s->nbins + t;
+}
+
 /*
  * Global bin index of |x| (abits: the bits of |x|, finite and not zero):
  * octave * nbins + bin within the octave. Subnormals are normalised first.
  */
-static inline uint32_t bin_of(const struct hp_stats *s, uint64_t abits)
+static uint32_t bin_of(const struct hp_stats *s, uint64_t abits)
 {
 	unsigned ef = (unsigned)(abits >> 52);
 	uint64_t m = abits & MANT_MASK;
-	uint32_t oct, t;
 
 	if (ef == 0) {
 		unsigned lz = (unsigned)__builtin_clzll(m) - 11;
-		m = (m << lz) & MANT_MASK;
-		oct = 52 - lz;
-	} else {
-		oct = ef + 51; /* (ef - 1023) + OCTAVE_BIAS */
+		return bin_in_octave(s, 52 - lz, (m << lz) & MANT_MASK);
 	}
-	t = s->lut[m >> s->lut_shift];
-	t += m >= s->edge[t + 1];
-	return oct * s->nbins + t;
+	return bin_in_octave(s, ef + 51, m); /* (ef - 1023) + OCTAVE_BIAS */
 }
 
 /* The centre of bin idx (> 0). */
@@ -443,7 +448,7 @@ static bool window_count(struct hp_stats *s, struct window *w, uint32_t idx)
 	uint32_t k = idx - w->lo;
 
 	if (k >= w->len) {
-		uint32_t slack = w->len / 2 > SLACK_MIN ? w->len / 2 : SLACK_MIN;
+		uint32_t slack = w->len / 4 > SLACK_MIN ? w->len / 4 : SLACK_MIN;
 		if (!window_cover(w, idx, idx, slack, s->nindex))
 			return false;
 		k = idx - w->lo;
@@ -505,7 +510,8 @@ bool hp_stats_add(struct hp_stats *s, size_t series, size_t day, double x)
 		}
 	}
 	neg = (unsigned)(bits >> 63);
-	if (!window_count(s, &c->w[neg], bin_of(s, abits)))
+	if (!window_count(s, &c->w[neg],
+			  ef ? bin_in_octave(s, ef + 51, abits & MANT_MASK) : bin_of(s, abits)))
 		return reject_nomem(s, c);
 	sum_add(c->sum, to_units(abits, si->unit_exp), neg);
 	c->n++;
@@ -531,7 +537,7 @@ enum hp_status hp_stats_status(const struct hp_stats *s)
  * a window are read in order through a cursor.
  */
 struct src_window {
-	uint32_t first, len;      /* bins with counts; len 0 = none */
+	uint32_t first, len;	  /* bins with counts; len 0 = none */
 	const struct window *mem; /* counts at mem, bins from first - mem->lo */
 	const unsigned char *enc; /* or len varints here */
 };
@@ -609,7 +615,8 @@ static bool merge_prepare(const struct hp_stats *s, struct cell *c, const struct
 			continue;
 		if (!window_cover(w, sw->first, sw->first + sw->len - 1, 0, s->nindex))
 			return false;
-		if (w->wide)
+		/* no bin can pass 2^32 - 1 while the two counts together do not */
+		if (w->wide || (c->n <= UINT32_MAX && sc->n <= UINT32_MAX - c->n))
 			continue;
 		cursor_init(&cu, sw);
 		for (uint32_t j = 0; j < sw->len; j++) {
@@ -635,6 +642,17 @@ static void merge_apply(struct cell *c, const struct src_cell *sc)
 		struct cursor cu;
 		uint32_t k0 = sw->first - w->lo;
 
+		if (sw->len == 0)
+			continue;
+		if (sw->mem && !sw->mem->wide && !w->wide) {
+			/* the common case, 32-bit counts on both sides */
+			const uint32_t *from =
+			    (const uint32_t *)sw->mem->c + (sw->first - sw->mem->lo);
+			uint32_t *to = (uint32_t *)w->c + k0;
+			for (uint32_t j = 0; j < sw->len; j++)
+				to[j] += from[j];
+			continue;
+		}
 		cursor_init(&cu, sw);
 		for (uint32_t j = 0; j < sw->len; j++) {
 			uint64_t add = cursor_next(&cu);
@@ -703,7 +721,9 @@ static enum hp_status overflow_error(size_t series, size_t day, const char *what
  * 2^64 - 1; 2: grow and widen into's windows (may fail; contents stay the
  * same); 3: add integers (cannot fail). Everything added is an integer or
  * a min/max, so the result does not depend on order or grouping.
- * Special cases: from's status HP_ENOMEM carries over to into.
+ * Special cases: from's status HP_ENOMEM carries over to into; on any
+ * failure (HP_EINVAL shape, HP_ERANGE count, HP_ENOMEM) into's counts and
+ * status are unchanged; from must not be into (HP_EINVAL).
  * Accuracy: exact.
  * Source: docs/model.md "Monte Carlo summaries", merge exactness.
  */
@@ -931,7 +951,8 @@ size_t hp_stats_bytes(const struct hp_stats *s)
 {
 	size_t n = sizeof(*s) + s->nseries * sizeof(*s->series) +
 		   s->nseries * s->ndays * sizeof(*s->cells) + s->lut_len * sizeof(*s->lut) +
-		   ((size_t)s->nbins + 1) * sizeof(*s->edge) + (size_t)s->nbins * sizeof(*s->centre);
+		   ((size_t)s->nbins + 1) * sizeof(*s->edge) +
+		   (size_t)s->nbins * sizeof(*s->centre);
 
 	for (size_t i = 0; i < s->nseries * s->ndays; i++)
 		for (int j = 0; j < 2; j++)
@@ -1041,7 +1062,7 @@ static void write_all(const struct hp_stats *s, struct writer *w)
 enum hp_status hp_stats_serialize(const struct hp_stats *s, unsigned char **buf, size_t *len,
 				  struct hp_error *err)
 {
-	struct writer w = { NULL, 0 };
+	struct writer w = {NULL, 0};
 
 	*buf = NULL;
 	*len = 0;
@@ -1233,14 +1254,15 @@ static bool parse_cell(const struct hp_stats *s, struct reader *r, size_t series
 				return false;
 			}
 			if (cnt > expect[side] - total) {
-				*st = parse_error(r, series, day, "bin counts exceed the count",
-						  err);
+				*st =
+				    parse_error(r, series, day, "bin counts exceed the count", err);
 				return false;
 			}
 			total += cnt;
 		}
 		if (total != expect[side]) {
-			*st = parse_error(r, series, day, "bin counts fall short of the count", err);
+			*st =
+			    parse_error(r, series, day, "bin counts fall short of the count", err);
 			return false;
 		}
 	}
@@ -1249,14 +1271,13 @@ static bool parse_cell(const struct hp_stats *s, struct reader *r, size_t series
 	memcpy(&maxb, &sc->max, sizeof(maxb));
 	minb &= ~SIGN_BIT;
 	maxb &= ~SIGN_BIT;
-	if (sc->negatives ? !(sc->min < 0 &&
-			      bin_of(s, minb) == sc->w[1].first + sc->w[1].len - 1)
-	    : sc->zeros   ? sc->min != 0
+	if (sc->negatives ? !(sc->min < 0 && bin_of(s, minb) == sc->w[1].first + sc->w[1].len - 1)
+	    : sc->zeros	  ? sc->min != 0
 			  : !(sc->min > 0 && bin_of(s, minb) == sc->w[0].first)) {
 		*st = parse_error(r, series, day, "minimum outside its bin", err);
 		return false;
 	}
-	if (expect[0] ? !(sc->max > 0 && bin_of(s, maxb) == sc->w[0].first + sc->w[0].len - 1)
+	if (expect[0]	? !(sc->max > 0 && bin_of(s, maxb) == sc->w[0].first + sc->w[0].len - 1)
 	    : sc->zeros ? sc->max != 0
 			: !(sc->max < 0 && bin_of(s, maxb) == sc->w[1].first)) {
 		*st = parse_error(r, series, day, "maximum outside its bin", err);
@@ -1273,8 +1294,8 @@ static bool parse_cell(const struct hp_stats *s, struct reader *r, size_t series
 }
 
 /* Parse and check the header; r is left at the first cell. */
-static enum hp_status parse_header(const struct hp_stats *into, struct reader *r,
-				   unsigned *flags, struct hp_error *err)
+static enum hp_status parse_header(const struct hp_stats *into, struct reader *r, unsigned *flags,
+				   struct hp_error *err)
 {
 	uint64_t version, fl, nseries, ndays, ref, integer;
 	double alpha;
@@ -1322,7 +1343,7 @@ static enum hp_status parse_header(const struct hp_stats *into, struct reader *r
 enum hp_status hp_stats_merge_serialized(struct hp_stats *into, const unsigned char *buf,
 					 size_t len, struct hp_error *err)
 {
-	struct reader r = { buf, buf, buf + len }, cells;
+	struct reader r = {buf, buf, buf + len}, cells;
 	struct src_cell sc;
 	enum hp_status st = HP_OK;
 	unsigned flags = 0;

@@ -23,7 +23,7 @@
 #include "hashpivot/rng.h"
 #include "hashpivot/stats.h"
 
-static const double percentiles[] = { 0, 0.05, 0.25, 0.5, 0.75, 0.95, 1 };
+static const double percentiles[] = {0, 0.05, 0.25, 0.5, 0.75, 0.95, 1};
 #define NPCT (sizeof(percentiles) / sizeof(percentiles[0]))
 
 static int cmp_double(const void *a, const void *b)
@@ -76,7 +76,8 @@ static double check_quantiles(const struct hp_stats *s, size_t series, size_t da
 			continue;
 		}
 		if (!(fabs(est - want) <= alpha * fabs(want)))
-			fail_msg("q %.2f: estimate %.17g, x_(k) %.17g, alpha %g", q, est, want, alpha);
+			fail_msg("q %.2f: estimate %.17g, x_(k) %.17g, alpha %g", q, est, want,
+				 alpha);
 		if (fabs(est - want) / fabs(want) > worst)
 			worst = fabs(est - want) / fabs(want);
 	}
@@ -102,7 +103,7 @@ static void test_quantile_lognormal(void **state)
 	(void)state;
 	/* 100,000 lognormal draws, median e^11.5 ~ 98,700 (a BTC price),
 	 * sigma 1.2 (five years at 60 %/yr is 1.34): they span ~14 octaves */
-	static const double alphas[] = { 0.1, 0.05, 0.01, 0.002, 1e-4, 1e-6 };
+	static const double alphas[] = {0.1, 0.05, 0.01, 0.002, 1e-4, 1e-6};
 	const size_t n = 100000;
 	double *x = malloc(n * sizeof(*x));
 
@@ -202,7 +203,9 @@ static void test_quantile_integer(void **state)
 			double q = p / 100.0;
 			size_t k = (size_t)floor(q * 43);
 			/* sorted: 0..v-1, v x4, v+1..40 */
-			double want = (double)(k < (size_t)v ? k : k < (size_t)v + 4 ? (size_t)v : k - 3);
+			double want = (double)(k < (size_t)v	   ? k
+					       : k < (size_t)v + 4 ? (size_t)v
+								   : k - 3);
 			assert_true(hp_stats_quantile(s, 0, (size_t)v, q) == want);
 		}
 	}
@@ -348,7 +351,7 @@ static void assert_same_summary(const struct hp_stats *a, const struct hp_stats 
 static void test_merge_exact(void **state)
 {
 	(void)state;
-	static const int splits[] = { 1, 2, 3, 7 };
+	static const int splits[] = {1, 2, 3, 7};
 	struct hp_stats *whole;
 	struct hp_error err;
 
@@ -383,7 +386,8 @@ static void test_merge_exact(void **state)
 				struct hp_stats *again = make_part(np, p, mode, false);
 				unsigned char *buf;
 				size_t len;
-				assert_int_equal(hp_stats_serialize(again, &buf, &len, &err), HP_OK);
+				assert_int_equal(hp_stats_serialize(again, &buf, &len, &err),
+						 HP_OK);
 				assert_int_equal(hp_stats_merge_serialized(ser, buf, len, &err),
 						 HP_OK);
 				hp_free(buf);
@@ -579,7 +583,7 @@ static void test_rejections(void **state)
 	(void)state;
 	/* reference 1: |x| >= 2^62 is refused; reference 3 (floor log2 = 1): 2^63 */
 	struct hp_stats *s = make(2, 1, 0.01, 1, false); /* series 1: reference 2 */
-	struct hp_stats_series ser[1] = { { 3, false } };
+	struct hp_stats_series ser[1] = {{3, false}};
 	struct hp_stats *t = NULL;
 
 	assert_false(hp_stats_add(s, 0, 0, NAN));
@@ -617,7 +621,7 @@ static void test_rejections(void **state)
 
 static struct hp_stats *serial_sample(uint64_t seed)
 {
-	struct hp_stats_series ser[3] = { { 1e5, false }, { 2.385, true }, { 0.01, false } };
+	struct hp_stats_series ser[3] = {{1e5, false}, {2.385, true}, {0.01, false}};
 	struct hp_stats *s = NULL;
 	struct hp_rng r;
 
@@ -660,7 +664,8 @@ static void test_serialize_round_trip(void **state)
 	serialized(c, &b2, &l2);
 	assert_true(l1 == l2);
 	assert_memory_equal(b1, b2, l1);
-	assert_true(same_double(hp_stats_quantile(b, 1, 2, 0.37), hp_stats_quantile(c, 1, 2, 0.37)));
+	assert_true(
+	    same_double(hp_stats_quantile(b, 1, 2, 0.37), hp_stats_quantile(c, 1, 2, 0.37)));
 	assert_true(hp_stats_rejected(b, 2, 3) == 12);
 	assert_true(hp_stats_rejected(b, 1, 1) == 2);
 	hp_free(buf);
@@ -678,7 +683,7 @@ static void test_serialize_robust(void **state)
 	struct hp_error err;
 	unsigned char *buf, *before, *after, *copy;
 	size_t len, lb, la;
-	static const unsigned char masks[] = { 0x01, 0x80, 0xff, 0x10 };
+	static const unsigned char masks[] = {0x01, 0x80, 0xff, 0x10};
 	int refused = 0, accepted = 0;
 
 	serialized(src, &buf, &len);
@@ -766,7 +771,7 @@ static void test_serialize_robust(void **state)
 				memcpy(copy, buf, len);
 				copy[i] ^= masks[m];
 				assert_int_not_equal(
-					hp_stats_merge_serialized(into, copy, len, &err), HP_OK);
+				    hp_stats_merge_serialized(into, copy, len, &err), HP_OK);
 				free(copy);
 			}
 	}
@@ -824,7 +829,7 @@ static void test_serialize_robust(void **state)
 static void test_new_errors(void **state)
 {
 	(void)state;
-	struct hp_stats_series ser[3] = { { 1, false }, { 2, true }, { 0, false } };
+	struct hp_stats_series ser[3] = {{1, false}, {2, true}, {0, false}};
 	struct hp_stats *s = (struct hp_stats *)&ser;
 	struct hp_error err;
 
@@ -879,7 +884,7 @@ static void test_new_errors(void **state)
 static void test_merge_shape_errors(void **state)
 {
 	(void)state;
-	struct hp_stats_series ser[2] = { { 1, false }, { 2, false } };
+	struct hp_stats_series ser[2] = {{1, false}, {2, false}};
 	struct hp_stats *a, *b;
 	struct hp_error err;
 	unsigned char *buf;
@@ -889,8 +894,9 @@ static void test_merge_shape_errors(void **state)
 
 	assert_int_equal(hp_stats_new(2, 4, 0.01, ser, &b, &err), HP_OK);
 	assert_int_equal(hp_stats_merge(a, b, &err), HP_EINVAL);
-	assert_string_equal(err.message, "from: must have the shape merged into (2 series x 3 days, "
-					 "alpha 0.01), got 2 series x 4 days, alpha 0.01");
+	assert_string_equal(err.message,
+			    "from: must have the shape merged into (2 series x 3 days, "
+			    "alpha 0.01), got 2 series x 4 days, alpha 0.01");
 	serialized(b, &buf, &len);
 	assert_int_equal(hp_stats_merge_serialized(a, buf, len, &err), HP_EINVAL);
 	assert_string_equal(err.field, "summary");
@@ -903,15 +909,17 @@ static void test_merge_shape_errors(void **state)
 
 	assert_int_equal(hp_stats_new(2, 3, 0.02, ser, &b, &err), HP_OK);
 	assert_int_equal(hp_stats_merge(a, b, &err), HP_EINVAL);
-	assert_string_equal(err.message, "from: must have the shape merged into (2 series x 3 days, "
-					 "alpha 0.01), got 2 series x 3 days, alpha 0.02");
+	assert_string_equal(err.message,
+			    "from: must have the shape merged into (2 series x 3 days, "
+			    "alpha 0.01), got 2 series x 3 days, alpha 0.02");
 	hp_stats_free(b);
 
 	ser[1].reference = 2.5;
 	assert_int_equal(hp_stats_new(2, 3, 0.01, ser, &b, &err), HP_OK);
 	assert_int_equal(hp_stats_merge(a, b, &err), HP_EINVAL);
-	assert_string_equal(err.message, "from.series[1].reference: must equal the reference merged "
-					 "into, 2, got 2.5");
+	assert_string_equal(err.message,
+			    "from.series[1].reference: must equal the reference merged "
+			    "into, 2, got 2.5");
 	serialized(b, &buf, &len);
 	assert_int_equal(hp_stats_merge_serialized(a, buf, len, &err), HP_EINVAL);
 	assert_string_equal(err.field, "summary.series[1].reference");
@@ -922,8 +930,9 @@ static void test_merge_shape_errors(void **state)
 	ser[1].integer = true;
 	assert_int_equal(hp_stats_new(2, 3, 0.01, ser, &b, &err), HP_OK);
 	assert_int_equal(hp_stats_merge(a, b, &err), HP_EINVAL);
-	assert_string_equal(err.message,
-			    "from.series[1].integer: must equal the flag merged into, false, got true");
+	assert_string_equal(
+	    err.message,
+	    "from.series[1].integer: must equal the flag merged into, false, got true");
 	hp_stats_free(b);
 
 	assert_int_equal(hp_stats_merge(a, a, &err), HP_EINVAL);
@@ -938,7 +947,7 @@ static void test_merge_shape_errors(void **state)
 static void test_alloc_failure(void **state)
 {
 	(void)state;
-	struct hp_stats_series ser[2] = { { 1, false }, { 5, true } };
+	struct hp_stats_series ser[2] = {{1, false}, {5, true}};
 	struct hp_stats *s = NULL, *from, *into;
 	struct hp_error err;
 	unsigned char *buf, *before, *after;
@@ -1027,20 +1036,13 @@ static void test_alloc_failure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quantile_lognormal),
-		cmocka_unit_test(test_quantile_mixed_signs),
-		cmocka_unit_test(test_quantile_integer),
-		cmocka_unit_test(test_quantile_extremes),
-		cmocka_unit_test(test_merge_exact),
-		cmocka_unit_test(test_merge_wide_counts),
-		cmocka_unit_test(test_mean_hand),
-		cmocka_unit_test(test_mean_random),
-		cmocka_unit_test(test_rejections),
-		cmocka_unit_test(test_serialize_round_trip),
-		cmocka_unit_test(test_serialize_robust),
-		cmocka_unit_test(test_new_errors),
-		cmocka_unit_test(test_merge_shape_errors),
-		cmocka_unit_test(test_alloc_failure),
+	    cmocka_unit_test(test_quantile_lognormal), cmocka_unit_test(test_quantile_mixed_signs),
+	    cmocka_unit_test(test_quantile_integer),   cmocka_unit_test(test_quantile_extremes),
+	    cmocka_unit_test(test_merge_exact),	       cmocka_unit_test(test_merge_wide_counts),
+	    cmocka_unit_test(test_mean_hand),	       cmocka_unit_test(test_mean_random),
+	    cmocka_unit_test(test_rejections),	       cmocka_unit_test(test_serialize_round_trip),
+	    cmocka_unit_test(test_serialize_robust),   cmocka_unit_test(test_new_errors),
+	    cmocka_unit_test(test_merge_shape_errors), cmocka_unit_test(test_alloc_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
