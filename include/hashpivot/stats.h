@@ -20,14 +20,16 @@
  *
  * Means: every value is rounded to a multiple of the series' unit, 2^-64
  * times the power of two at or below the series' reference magnitude, and
- * added to a 128-bit integer; values beyond 2^62 times the reference are
- * refused (hp_stats_add returns false and counts them as rejected).
+ * added to a 192-bit integer (which cannot overflow for fewer than 2^64
+ * values); values beyond 2^62 times the reference are refused
+ * (hp_stats_add returns false and counts them as rejected). The mean is
+ * the exact sum over the count, correctly rounded.
  *
  * Non-finite values are never summarised: they are counted as rejected.
  * Memory per cell grows with the spread of its values (bins between the
  * smallest and largest index seen), not with the number of values.
  * Allocation failure while adding is remembered and reported by
- * hp_stats_status(); nothing else fails after hp_stats_new.
+ * hp_stats_status(); a merge that fails leaves its target unchanged.
  */
 #ifndef HASHPIVOT_STATS_H
 #define HASHPIVOT_STATS_H
@@ -48,7 +50,7 @@ struct hp_stats_series {
 
 /*
  * A summary of nseries series over ndays days (both >= 1) with relative
- * quantile error alpha in (0, 0.1]. series[i] describes series i (copied).
+ * quantile error alpha in [1e-6, 0.1]. series[i] describes series i (copied).
  * HP_EINVAL naming the argument for a bad shape; HP_ENOMEM.
  */
 HP_API enum hp_status hp_stats_new(size_t nseries, size_t ndays, double alpha,
@@ -65,7 +67,8 @@ HP_API void hp_stats_free(struct hp_stats *s);
  */
 HP_API bool hp_stats_add(struct hp_stats *s, size_t series, size_t day, double x);
 
-/* HP_OK, or HP_ENOMEM when an addition or merge could not allocate. */
+/* HP_OK, or HP_ENOMEM when an addition could not allocate (here or in a
+ * summary merged into this one). */
 HP_API enum hp_status hp_stats_status(const struct hp_stats *s);
 
 /*
