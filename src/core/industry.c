@@ -29,6 +29,8 @@
 #define EPOCH_BLOCKS 2016
 /* kWh a day drawn per W: 24 h / 1000 */
 #define KWH_PER_W_DAY 0.024
+/* paths whose daily values are summarised together (struct work) */
+#define BATCH 128
 
 /* ------------------------------------------------------------------ */
 /* names                                                                */
@@ -366,6 +368,13 @@ struct work {
 	double *orders;              /* lag_days ring of deployment orders */
 	struct cohort_state *cs;
 	struct hp_stats *daily, *cohorts;
+	/* The daily values of the last `nbatch` paths, cell by cell
+	 * (batch[day][series][j]): adding them to the summaries one cell at a
+	 * time keeps each cell's bins in cache (one path at a time across all
+	 * cells costs five times as much). NAN marks a value not recorded. */
+	double *batch;
+	size_t nbatch;
+	int64_t ndays;
 	uint64_t blocks, cohort_days;
 	struct hp_industry_trace *trace; /* NULL except for hp_industry_trace */
 	size_t retargets_cap;
@@ -598,9 +607,12 @@ static double orders_at(const struct run *r, double hp, double *price_th)
 	double e = c->lines[0].efficiency_j_per_th;
 	double margin, ret, q;
 
-	*price_th = dp->usd_per_th * (hp > 0 && r->hp0 > 0
-					      ? pow(hp / r->hp0, dp->usd_per_th_elasticity)
-					      : 1);
+	if (!(hp > 0 && r->hp0 > 0))
+		*price_th = dp->usd_per_th;
+	else if (dp->usd_per_th_elasticity == 1) /* the default: no pow() a day */
+		*price_th = dp->usd_per_th * (hp / r->hp0);
+	else
+		*price_th = dp->usd_per_th * pow(hp / r->hp0, dp->usd_per_th_elasticity);
 	margin = hp / 1000 * (1 - c->pool_fee_pct / 100) -
 		 e * c->pue * KWH_PER_W_DAY * dp->power_usd_per_kwh;
 	ret = 100 * DAYS_PER_YEAR * margin / *price_th;
@@ -641,9 +653,24 @@ static void start_pivot(const struct run *r, const struct hp_cohort *c, size_t c
 
 static void record(struct work *w, enum hp_sim_series k, int64_t d, double v)
 {
-	hp_stats_add(w->daily, (size_t)k, (size_t)d, v);
+	w->batch[((size_t)d * HP_SIM_NSERIES + (size_t)k) * BATCH + w->nbatch] = v;
 	if (w->trace)
 		w->trace->series[k][d] = v;
+}
+
+/* Add the batched paths' values to the summaries, cell by cell. */
+static void flush(struct work *w)
+{
+	size_t cell, j, ncells = (size_t)HP_SIM_NSERIES * (size_t)w->ndays;
+
+	for (cell = 0; cell < ncells; cell++) {
+		const double *v = &w->batch[cell * BATCH];
+
+		for (j = 0; j < w->nbatch; j++)
+			if (!isnan(v[j]))
+				hp_stats_add(w->daily, cell % HP_SIM_NSERIES, cell / HP_SIM_NSERIES, v[j]);
+	}
+	w->nbatch = 0;
 }
 
 /* Months completed by day d (as_of + k months <= d). */
@@ -895,10 +922,9 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 			record(w, HP_SIM_PRICE, d, p);
 			record(w, HP_SIM_HASHRATE, d, run_total);
 			record(w, HP_SIM_DIFFICULTY, d, ch.difficulty);
-			if (nblk > 0)
-				record(w, HP_SIM_BLOCK_INTERVAL, d, (double)DAY_S / (double)nblk);
-			else if (w->trace)
-				w->trace->series[HP_SIM_BLOCK_INTERVAL][d] = NAN;
+			/* no interval on a day without blocks */
+			record(w, HP_SIM_BLOCK_INTERVAL, d,
+			       nblk > 0 ? (double)DAY_S / (double)nblk : NAN);
 			record(w, HP_SIM_HASHPRICE, d, hp);
 			record(w, HP_SIM_REVENUE, d, reward * p);
 			record(w, HP_SIM_ATTACK_HARDWARE, d,
@@ -952,6 +978,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 			w->trace->cohort_pivot_day[i] = s->pivot_day;
 		}
 	}
+	if (++w->nbatch == BATCH)
+		flush(w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1024,6 +1052,7 @@ static void work_free(struct work *w)
 	hp_free(w->hp_sum);
 	hp_free(w->orders);
 	hp_free(w->cs);
+	hp_free(w->batch);
 	hp_stats_free(w->daily);
 	hp_stats_free(w->cohorts);
 	hp_free(w);
@@ -1045,7 +1074,9 @@ static enum hp_status work_new(const struct run *r, bool with_stats, struct work
 	w->hp_sum = hp_malloc((nd + 1) * sizeof(double));
 	w->orders = hp_malloc((lag ? lag : 1) * sizeof(double));
 	w->cs = hp_calloc(ind->ncohorts, sizeof(*w->cs));
-	if (!w->price || !w->hp_sum || !w->orders || !w->cs) {
+	w->ndays = ind->ndays;
+	w->batch = hp_malloc((size_t)HP_SIM_NSERIES * nd * BATCH * sizeof(double));
+	if (!w->price || !w->hp_sum || !w->orders || !w->cs || !w->batch) {
 		work_free(w);
 		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
 	}
@@ -1153,6 +1184,9 @@ static enum hp_status job_merge(void *ctx, void *ws, struct hp_error *err)
 	struct hp_industry_result *out = jc->r->out;
 	enum hp_status ret;
 
+	flush(w);
+	if (hp_stats_status(w->daily) != HP_OK)
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
 	if ((ret = hp_stats_merge(out->daily, w->daily, err)) != HP_OK ||
 	    (ret = hp_stats_merge(out->cohorts, w->cohorts, err)) != HP_OK)
 		return ret;
@@ -1252,7 +1286,7 @@ enum hp_status hp_industry_trace(const struct hp_industry *ind, uint64_t seed, u
 		goto nomem;
 	w->trace = out;
 	run_path(&r, w, seed, path);
-	if (w->status != HP_OK || hp_stats_status(w->daily) != HP_OK)
+	if (w->status != HP_OK)
 		goto nomem;
 	goto out;
 nomem:
