@@ -360,6 +360,16 @@ struct run {
 	int64_t *month_start;        /* day offsets of as_of + k months, k = 0..nmonths */
 	size_t nmonths;
 	double d0, hp0;              /* starting difficulty, hashprice */
+	struct cohort_const *cc;     /* ncohorts: the daily loop's constants */
+};
+
+/* What the daily mining decision needs of a cohort, computed once a run. */
+struct cohort_const {
+	double rev_factor;                   /* (1 - pool fee) / 1000: USD/PH-day -> USD/TH-day */
+	double tp, mid;                      /* take-or-pay share, the range's mean price */
+	double lo, hi, inv_range;            /* site prices, 1 / (hi - lo) (0: one price) */
+	double p_per_rev[HP_COHORT_LINES_MAX]; /* 1 / (e PUE 0.024): shutdown price per USD/TH-day */
+	double mw_per_eh[HP_COHORT_LINES_MAX]; /* e PUE */
 };
 
 struct work {
@@ -567,25 +577,23 @@ static int64_t blocks_each(const struct run *r, struct work *w, struct chain *ch
 }
 
 /* Share of a cohort line's sites whose power price is at most p (uniform
- * on [low, high]) and the mean price of those sites. */
-static double sites_below(const struct hp_cohort *c, double p, double *mean_price)
+ * on [lo, hi]) and the mean price of those sites. */
+static double sites_below(const struct cohort_const *k, double p, double *mean_price)
 {
-	double lo = c->power_low_usd_per_kwh, hi = c->power_high_usd_per_kwh;
-
-	if (!(hi > lo)) {
-		*mean_price = lo;
-		return p >= lo ? 1 : 0;
+	if (!(k->inv_range > 0)) {
+		*mean_price = k->lo;
+		return p >= k->lo ? 1 : 0;
 	}
-	if (p <= lo) {
-		*mean_price = lo;
+	if (p <= k->lo) {
+		*mean_price = k->lo;
 		return 0;
 	}
-	if (p >= hi) {
-		*mean_price = 0.5 * (lo + hi);
+	if (p >= k->hi) {
+		*mean_price = k->mid;
 		return 1;
 	}
-	*mean_price = 0.5 * (lo + p);
-	return (p - lo) / (hi - lo);
+	*mean_price = 0.5 * (k->lo + p);
+	return (p - k->lo) * k->inv_range;
 }
 
 /* Mean hashprice over the w days ending at day d (days before 0 at hp0). */
@@ -629,7 +637,7 @@ static void start_pivot(const struct run *r, const struct hp_cohort *c, size_t c
 {
 	const unsigned char *ord = &r->order[ci * HP_COHORT_LINES_MAX];
 	double left = c->pivot.displaced_mw;
-	int64_t build = (int64_t)floor(c->pivot.build_months * (DAYS_PER_YEAR / 12) + 0.5);
+	int64_t build = (int64_t)floor((double)c->pivot.build_months * (DAYS_PER_YEAR / 12) + 0.5);
 	size_t k;
 
 	for (k = 0; k < c->nlines && left > 0; k++) {
@@ -791,26 +799,24 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 		/* who mines: sites whose power price is below the shutdown price */
 		for (i = 0; i < ind->ncohorts; i++) {
 			const struct hp_cohort *c = &ind->cohorts[i];
+			const struct cohort_const *k = &r->cc[i];
 			struct cohort_state *s = &w->cs[i];
-			double rev_th = hp / 1000 * (1 - c->pool_fee_pct / 100);
-			double tp = c->take_or_pay_pct / 100;
-			double mid = 0.5 * (c->power_low_usd_per_kwh + c->power_high_usd_per_kwh);
+			double rev_th = hp * k->rev_factor;
 
 			s->run_eh = s->mw = s->power_usd = 0;
 			for (l = 0; l < c->nlines; l++) {
-				double e = c->lines[l].efficiency_j_per_th, mean, share, run, mw, full;
+				double mean, share, on;
 
 				if (!(s->cap[l] > 0))
 					continue;
-				share = sites_below(c, rev_th / (e * c->pue * KWH_PER_W_DAY), &mean);
-				full = s->cap[l] * e * c->pue;
+				share = sites_below(k, rev_th * k->p_per_rev[l], &mean);
 				/* take-or-pay sites run whatever the hashprice and
 				 * pay their contracted price (the mean of the range) */
-				run = s->cap[l] * (tp + (1 - tp) * share);
-				mw = full * (tp + (1 - tp) * share);
-				s->run_eh += run;
-				s->mw += mw;
-				s->power_usd += full * 24e3 * (tp * mid + (1 - tp) * share * mean);
+				on = k->tp + (1 - k->tp) * share;
+				s->run_eh += s->cap[l] * on;
+				s->mw += s->cap[l] * k->mw_per_eh[l] * on;
+				s->power_usd += s->cap[l] * k->mw_per_eh[l] * 24e3 *
+						(k->tp * k->mid + (1 - k->tp) * share * mean);
 			}
 			run_total += s->run_eh;
 			mw_total += s->mw;
@@ -1092,6 +1098,7 @@ static enum hp_status work_new(const struct run *r, bool with_stats, struct work
 
 static void run_release(struct run *r)
 {
+	hp_free(r->cc);
 	hp_free(r->order);
 	hp_free(r->month_start);
 }
@@ -1112,9 +1119,25 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 	r->nmonths = (size_t)(ind->ndays / 28) + 2;
 	r->order = hp_malloc(ind->ncohorts * HP_COHORT_LINES_MAX);
 	r->month_start = hp_malloc((r->nmonths + 1) * sizeof(int64_t));
-	if (!r->order || !r->month_start) {
+	r->cc = hp_calloc(ind->ncohorts, sizeof(*r->cc));
+	if (!r->order || !r->month_start || !r->cc) {
 		run_release(r);
 		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	}
+	for (i = 0; i < ind->ncohorts; i++) {
+		const struct hp_cohort *c = &ind->cohorts[i];
+		struct cohort_const *cc = &r->cc[i];
+
+		cc->rev_factor = (1 - c->pool_fee_pct / 100) / 1000;
+		cc->tp = c->take_or_pay_pct / 100;
+		cc->lo = c->power_low_usd_per_kwh;
+		cc->hi = c->power_high_usd_per_kwh;
+		cc->mid = 0.5 * (cc->lo + cc->hi);
+		cc->inv_range = cc->hi > cc->lo ? 1 / (cc->hi - cc->lo) : 0;
+		for (j = 0; j < c->nlines; j++) {
+			cc->mw_per_eh[j] = c->lines[j].efficiency_j_per_th * c->pue;
+			cc->p_per_rev[j] = 1 / (cc->mw_per_eh[j] * KWH_PER_W_DAY);
+		}
 	}
 	/* least efficient first (ties: the order given) */
 	for (i = 0; i < ind->ncohorts; i++) {
