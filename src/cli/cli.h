@@ -219,7 +219,8 @@ struct cli_outfile {
 	const char *option;
 	FILE *fp;
 };
-/* Create dir if it does not exist; false (err set, naming option) otherwise. */
+/* Create dir and its parents where they do not exist (mkdir -p); false (err
+ * set, naming option) otherwise. */
 bool cli_outdir(const char *dir, const char *option, struct hp_error *err);
 bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
 		      struct hp_error *err);

@@ -506,6 +506,9 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	}
 	if (hp_industry_check(&sc.industry, &err))
 		goto fail;
+	/* an output directory that cannot be made fails before the run */
+	if (o.out && !cli_outdir(o.out, "--out", &err))
+		goto fail;
 	if (o.progress || isatty(STDERR_FILENO)) {
 		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate");
 		cfg.progress = cli_progress_show;

@@ -16,10 +16,27 @@
 
 bool cli_outdir(const char *dir, const char *option, struct hp_error *err)
 {
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		hp_error_set(err, HP_EIO, option, "cannot create directory %s: %s", dir,
-			     strerror(errno));
+	char path[4096];
+	size_t n = strlen(dir), i;
+
+	if (n == 0 || n >= sizeof(path)) {
+		hp_error_set(err, HP_EINVAL, option, "must be a directory name of 1 to %zu bytes",
+			     sizeof(path) - 1);
 		return false;
+	}
+	memcpy(path, dir, n + 1);
+	/* every parent first, as mkdir -p */
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			hp_error_set(err, HP_EIO, option, "cannot create directory %s: %s", path,
+				     strerror(errno));
+			return false;
+		}
+		if (i < n)
+			path[i] = '/';
 	}
 	return true;
 }
