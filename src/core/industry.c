@@ -17,8 +17,8 @@
 #include <string.h>
 
 #include "hashpivot/alloc.h"
-#include "hashpivot/calendar.h"
 #include "hashpivot/consensus.h"
+#include "hashpivot/finance.h"
 #include "hashpivot/industry.h"
 #include "hashpivot/montecarlo.h"
 #include "hashpivot/rng.h"
@@ -1107,8 +1107,7 @@ static void run_release(struct run *r)
 static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 			       const struct hp_industry_config *cfg, struct hp_error *err)
 {
-	int64_t y, start_day = ind->start_time / DAY_S - (ind->start_time % DAY_S < 0);
-	unsigned m, dd;
+	int64_t start_day = ind->start_time / DAY_S - (ind->start_time % DAY_S < 0);
 	size_t i, k, j;
 	double price0;
 
@@ -1152,17 +1151,7 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 			o[j] = (unsigned char)k;
 		}
 	}
-	hp_calendar_civil_from_days(start_day, &y, &m, &dd);
-	for (k = 0; k <= r->nmonths; k++) {
-		int64_t months = (int64_t)m - 1 + (int64_t)k, ye = y + months / 12;
-		unsigned me = (unsigned)(months % 12) + 1;
-		unsigned last = (unsigned)(hp_calendar_days_from_civil(ye + (me == 12),
-									me == 12 ? 1 : me + 1, 1) -
-					   hp_calendar_days_from_civil(ye, me, 1));
-
-		r->month_start[k] = hp_calendar_days_from_civil(ye, me, dd < last ? dd : last) -
-				    start_day;
-	}
+	hp_finance_month_bounds(start_day, r->nmonths, r->month_start);
 	hp_consensus_difficulty(ind->bits, &r->d0);
 	price0 = ind->price->kind == HP_PRICE_FILE ? ind->price->path->value[ind->price->start_day -
 									 ind->price->path->first_day]
@@ -1175,7 +1164,6 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 
 struct job_ctx {
 	struct run *r;
-	struct work **ws;
 };
 
 static enum hp_status job_worker_new(void *ctx, unsigned i, void **ws, struct hp_error *err)
@@ -1241,7 +1229,6 @@ enum hp_status hp_industry_run(const struct hp_industry *ind, const struct hp_in
 		goto out;
 	r.out = out;
 	jc.r = &r;
-	jc.ws = NULL;
 	memset(&job, 0, sizeof(job));
 	job.first_path = cfg->first_path;
 	job.npaths = cfg->npaths;
