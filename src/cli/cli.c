@@ -29,7 +29,7 @@ static void format_real(double v, char buf[32])
 		strncat(buf, ".0", 31 - strlen(buf));
 }
 
-static void write_json(const json_t *v, int depth)
+static void write_json(FILE *fp, const json_t *v, int depth)
 {
 	const char *key;
 	json_t *item;
@@ -39,49 +39,55 @@ static void write_json(const json_t *v, int depth)
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		if (json_object_size(v) == 0) {
-			fputs("{}", stdout);
+			fputs("{}", fp);
 			break;
 		}
-		fputs("{\n", stdout);
+		fputs("{\n", fp);
 		json_object_foreach((json_t *)v, key, item) {
 			json_t *ks = json_string(key);
 			char *enc = ks ? json_dumps(ks, JSON_ENCODE_ANY) : NULL;
-			printf("%*s%s: ", 2 * (depth + 1), "", enc ? enc : "\"\"");
+			fprintf(fp, "%*s%s: ", 2 * (depth + 1), "", enc ? enc : "\"\"");
 			free(enc);
 			json_decref(ks);
-			write_json(item, depth + 1);
-			fputs(++n < json_object_size(v) ? ",\n" : "\n", stdout);
+			write_json(fp, item, depth + 1);
+			fputs(++n < json_object_size(v) ? ",\n" : "\n", fp);
 		}
-		printf("%*s}", 2 * depth, "");
+		fprintf(fp, "%*s}", 2 * depth, "");
 		break;
 	case JSON_ARRAY:
 		if (json_array_size(v) == 0) {
-			fputs("[]", stdout);
+			fputs("[]", fp);
 			break;
 		}
-		fputs("[\n", stdout);
+		fputs("[\n", fp);
 		json_array_foreach((json_t *)v, i, item) {
-			printf("%*s", 2 * (depth + 1), "");
-			write_json(item, depth + 1);
-			fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", stdout);
+			fprintf(fp, "%*s", 2 * (depth + 1), "");
+			write_json(fp, item, depth + 1);
+			fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", fp);
 		}
-		printf("%*s]", 2 * depth, "");
+		fprintf(fp, "%*s]", 2 * depth, "");
 		break;
 	case JSON_REAL:
 		format_real(json_real_value(v), buf);
-		fputs(buf, stdout);
+		fputs(buf, fp);
 		break;
 	default: {
 		char *enc = json_dumps(v, JSON_ENCODE_ANY);
-		fputs(enc ? enc : "null", stdout);
+		fputs(enc ? enc : "null", fp);
 		free(enc);
 	}
 	}
 }
 
+void cli_write_json(FILE *fp, const json_t *v)
+{
+	write_json(fp, v, 0);
+	fputc('\n', fp);
+}
+
 const char *cli_option_name(const struct option *opts, int code)
 {
-	static char buf[64];
+	static _Thread_local char buf[64];
 
 	for (; opts->name; opts++) {
 		if (opts->val == code && !opts->flag) {
@@ -93,53 +99,126 @@ const char *cli_option_name(const struct option *opts, int code)
 	return buf;
 }
 
+/* Move argv[i] to the end (the block of operands), keeping their order. */
+static void to_operands(char **argv, int i, int argc)
+{
+	char *a = argv[i];
+
+	memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*argv));
+	argv[argc - 1] = a;
+}
+
+/* The option named by arg (after "--", up to '=' or len): an exact match,
+ * else the only one it abbreviates; NULL if none, *ambiguous if several. */
+static const struct option *find_long(const struct option *opts, const char *name, size_t len,
+				      bool *ambiguous)
+{
+	const struct option *hit = NULL;
+
+	*ambiguous = false;
+	for (const struct option *o = opts; o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (o->name[len] == '\0')
+			return o;
+		if (hit)
+			*ambiguous = true;
+		hit = o;
+	}
+	return *ambiguous ? NULL : hit;
+}
+
+static const struct option common_opts[] = {CLI_COMMON_OPTIONS, {0}};
+
+/*
+ * getopt_long's behaviour without its global state, so that commands can
+ * run on several threads at once (the server): long options with "=value"
+ * or the next argument, unique abbreviations, -h, "--", and operands moved
+ * after the options in their order (ctx->ind is the first operand at
+ * CLI_DONE). Returns the option's code, '?' (unknown) or ':' (no value),
+ * with *opt the option matched.
+ */
+static int next_raw(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts,
+		    const struct option **opt)
+{
+	if (ctx->ind <= 0) {
+		ctx->ind = 1;
+		ctx->end = argc;
+	}
+	for (;;) {
+		int i = ctx->ind;
+		const char *a;
+
+		if (i >= ctx->end) {
+			ctx->ind = ctx->end;
+			return CLI_DONE;
+		}
+		a = argv[i];
+		if (!strcmp(a, "--")) {
+			for (int n = ctx->end - i - 1; n > 0; n--)
+				to_operands(argv, i + 1, argc);
+			ctx->ind = ctx->end = i + 1;
+			return CLI_DONE;
+		}
+		if (a[0] != '-' || a[1] == '\0') {
+			to_operands(argv, i, argc);
+			ctx->end--;
+			continue;
+		}
+		ctx->ind = i + 1;
+		ctx->arg = NULL;
+		*opt = NULL;
+		if (a[1] != '-')
+			return a[1] == 'h' && a[2] == '\0' ? 'h' : '?';
+
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		bool ambiguous;
+		const struct option *o = find_long(opts, name, len, &ambiguous);
+
+		if (!o && !ambiguous)
+			o = find_long(common_opts, name, len, &ambiguous);
+		if (!o || (o->has_arg == no_argument && eq))
+			return '?';
+		*opt = o;
+		if (o->has_arg == no_argument)
+			return o->val;
+		if (eq)
+			ctx->arg = eq + 1;
+		else if (ctx->ind < ctx->end)
+			ctx->arg = argv[ctx->ind++];
+		else
+			return ':';
+		return o->val;
+	}
+}
+
 int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts)
 {
-	char shorts[64] = ":";
-	size_t n = 1;
-
-	for (const struct option *o = opts; o->name && n + 2 < sizeof(shorts); o++) {
-		if (o->val > 0 && o->val < 128 && !o->flag) {
-			shorts[n++] = (char)o->val;
-			if (o->has_arg == required_argument)
-				shorts[n++] = ':';
-		}
-	}
-	shorts[n] = '\0';
-	opterr = 0;
 	for (;;) {
-		int prev = optind;
-		int c = getopt_long(argc, argv, shorts, opts, NULL);
-		const char *bad = prev < argc ? argv[prev] : "";
+		const struct option *o = NULL;
+		int c = next_raw(ctx, argc, argv, opts, &o);
+
 		switch (c) {
-		case -1:
+		case CLI_DONE:
 			return CLI_DONE;
 		case 'h':
-			fputs(ctx->cmd->usage, stdout);
-			ctx->exit_code = fflush(stdout) || ferror(stdout) ? 1 : 0;
+			fputs(ctx->cmd->usage, ctx->out);
+			ctx->exit_code = fflush(ctx->out) || ferror(ctx->out) ? 1 : 0;
 			return CLI_EXIT;
 		case CLI_OPT_JSON:
 			ctx->json = true;
 			continue;
 		case CLI_OPT_DATA_DIR:
-			ctx->data_dir_opt = optarg;
+			ctx->data_dir_opt = ctx->arg;
 			continue;
 		case ':':
-			if (optopt)
-				ctx->exit_code = cli_usage_error(ctx, "%s: missing value",
-								 cli_option_name(opts, optopt));
-			else
-				ctx->exit_code = cli_usage_error(ctx, "%.60s: missing value", bad);
+			ctx->exit_code = cli_usage_error(ctx, "--%s: missing value", o->name);
 			return CLI_EXIT;
 		case '?':
-			if (optopt)
-				ctx->exit_code = cli_usage_error(
-					ctx, "-%c: unknown option; see 'hashpivot %s --help'",
-					optopt, ctx->cmd->name);
-			else
-				ctx->exit_code = cli_usage_error(
-					ctx, "%.60s: unknown option; see 'hashpivot %s --help'",
-					argv[optind - 1], ctx->cmd->name);
+			ctx->exit_code = cli_usage_error(
+				ctx, "%.60s: unknown option; see 'hashpivot %s --help'",
+				argv[ctx->ind - 1], ctx->cmd->name);
 			return CLI_EXIT;
 		default:
 			return c;
@@ -149,7 +228,7 @@ int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct opt
 
 int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err)
 {
-	fprintf(stderr, "hashpivot %s: %s\n", ctx->cmd->name, err->message);
+	fprintf(ctx->err, "hashpivot %s: %s\n", ctx->cmd->name, err->message);
 	return hp_status_exit_code(err->status);
 }
 
@@ -157,40 +236,40 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "hashpivot %s: ", ctx->cmd->name);
+	fprintf(ctx->err, "hashpivot %s: ", ctx->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', ctx->err);
 	return 2;
 }
 
-static void print_value(const json_t *v)
+static void print_value(FILE *fp, const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		fputs(json_string_value(v), stdout);
+		fputs(json_string_value(v), fp);
 		break;
 	case JSON_INTEGER:
-		printf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		fprintf(fp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		break;
 	case JSON_REAL: {
 		char buf[32];
 		format_real(json_real_value(v), buf);
-		fputs(buf, stdout);
+		fputs(buf, fp);
 		break;
 	}
 	case JSON_TRUE:
-		fputs("true", stdout);
+		fputs("true", fp);
 		break;
 	case JSON_FALSE:
-		fputs("false", stdout);
+		fputs("false", fp);
 		break;
 	case JSON_NULL:
-		fputs("-", stdout);
+		fputs("-", fp);
 		break;
 	default:
-		write_json(v, 0);
+		write_json(fp, v, 0);
 	}
 }
 
@@ -236,7 +315,7 @@ static void format_cell(const json_t *v, char *buf, size_t cap)
  * a column holding any number is right-aligned (its nulls, "-", too), text
  * columns left-aligned.
  */
-static void print_table(const json_t *rows)
+static void print_table(FILE *fp, const json_t *rows)
 {
 	const json_t *first = json_array_get(rows, 0);
 	size_t ncol = json_object_size(first), row, c;
@@ -270,10 +349,10 @@ static void print_table(const json_t *rows)
 	c = 0;
 	json_object_foreach((json_t *)first, key, v) {
 		int w = numeric[c] ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
-		printf("%s%*s", c ? "  " : "", w, key);
+		fprintf(fp, "%s%*s", c ? "  " : "", w, key);
 		c++;
 	}
-	fputc('\n', stdout);
+	fputc('\n', fp);
 	for (row = 0; row < json_array_size(rows); row++) {
 		const json_t *r = json_array_get(rows, row);
 		c = 0;
@@ -282,10 +361,10 @@ static void print_table(const json_t *rows)
 			bool right = json_is_number(x) || (json_is_null(x) && numeric[c]);
 			int w = right ? (int)width[c] : c + 1 < ncol ? -(int)width[c] : 0;
 			format_cell(x, cell, sizeof(cell));
-			printf("%s%*s", c ? "  " : "", w, cell);
+			fprintf(fp, "%s%*s", c ? "  " : "", w, cell);
 			c++;
 		}
-		fputc('\n', stdout);
+		fputc('\n', fp);
 	}
 	free(width);
 	free(numeric);
@@ -294,12 +373,12 @@ static void print_table(const json_t *rows)
 int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 {
 	if (!obj) {
-		fprintf(stderr, "hashpivot %s: out of memory\n", ctx->cmd->name);
+		fprintf(ctx->err, "hashpivot %s: out of memory\n", ctx->cmd->name);
 		return 1;
 	}
 	if (ctx->json) {
-		write_json(obj, 0);
-		fputc('\n', stdout);
+		write_json(ctx->out, obj, 0);
+		fputc('\n', ctx->out);
 	} else {
 		const char *key;
 		json_t *v;
@@ -311,21 +390,21 @@ int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 		json_object_foreach(obj, key, v) {
 			if (is_table(v))
 				continue;
-			printf("%-*s  ", (int)width, key);
-			print_value(v);
-			fputc('\n', stdout);
+			fprintf(ctx->out, "%-*s  ", (int)width, key);
+			print_value(ctx->out, v);
+			fputc('\n', ctx->out);
 		}
 		json_object_foreach(obj, key, v) {
 			if (is_table(v)) {
 				if (width)
-					fputc('\n', stdout);
-				print_table(v);
+					fputc('\n', ctx->out);
+				print_table(ctx->out, v);
 			}
 		}
 	}
 	json_decref(obj);
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "hashpivot %s: cannot write to standard output\n", ctx->cmd->name);
+	if (fflush(ctx->out) || ferror(ctx->out)) {
+		fprintf(ctx->err, "hashpivot %s: cannot write to standard output\n", ctx->cmd->name);
 		return 1;
 	}
 	return 0;

@@ -37,12 +37,24 @@ struct hp_catalog;
 
 struct cli_command;
 
+/*
+ * One run of one command. Nothing in the front end is global: output goes
+ * to ctx->out and ctx->err (stdout and stderr for the CLI, memory streams
+ * for the server), and option parsing keeps its state here, so commands
+ * can run on several threads at once.
+ */
 struct cli_ctx {
 	const struct cli_command *cmd;
 	bool json;
 	const char *data_dir_opt; /* --data-dir, if given */
 	char data_dir[4096];      /* resolved for CLI_NEEDS_DATA commands */
 	int exit_code;            /* set when cli_next_option returns CLI_EXIT */
+	FILE *out, *err;          /* primary output and the one-line errors */
+	const char *arg;          /* the current option's value (getopt's optarg) */
+	int ind;                  /* next argument (getopt's optind): set it to 0
+				     before the first cli_next_option; at
+				     CLI_DONE the first operand */
+	int end;                  /* operands are moved to argv[end..argc) */
 };
 
 struct cli_command {
@@ -103,13 +115,19 @@ void cli_net_echo(json_t *o, const struct cli_net *n);
 #define CLI_EXIT (-2) /* stop now and return ctx->exit_code */
 
 /*
- * The next command-specific option (its code; optarg holds its argument),
- * CLI_DONE at the end, or CLI_EXIT after --help (exit 0) or a bad option
- * (one-line error printed, exit 2). opts must end with {0}.
+ * The next command-specific option (its code; ctx->arg holds its value),
+ * CLI_DONE at the end (ctx->ind is then the first operand), or CLI_EXIT
+ * after --help (exit 0) or a bad option (one-line error printed, exit 2).
+ * Parses as getopt_long does (--name value, --name=value, unique
+ * abbreviations, "--", operands after the options) without its global
+ * state. opts must end with {0}.
  */
 int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts);
 /* "--height" for an option code of opts (for messages). */
 const char *cli_option_name(const struct option *opts, int code);
+
+/* v as the JSON of --json (reals exact and shortest), then a newline. */
+void cli_write_json(FILE *fp, const json_t *v);
 
 /* Print "hashpivot <cmd>: <err->message>" and return its exit code. */
 int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err);
@@ -229,13 +247,15 @@ void cli_outfile_abort(struct cli_outfile *f);
 /* ",<v>" with %.17g, or "," for a value that is not finite. */
 void cli_csv_real(FILE *fp, double v);
 
-/* A progress bar with ETA on stderr, redrawn at each percent. */
+/* A progress bar with ETA on fp (the command's stderr), redrawn at each
+ * percent. */
 struct cli_progress {
 	const char *cmd;
+	FILE *fp;
 	double t0;
 	int shown;
 };
-void cli_progress_start(struct cli_progress *pg, const char *cmd);
+void cli_progress_start(struct cli_progress *pg, const char *cmd, FILE *fp);
 /* A progress callback (ctx is the struct cli_progress). */
 void cli_progress_show(void *ctx, uint64_t done, uint64_t total);
 void cli_progress_show_size(void *ctx, size_t done, size_t total);

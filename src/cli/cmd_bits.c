@@ -36,19 +36,19 @@ int cmd_bits(int argc, char **argv, struct cli_ctx *ctx)
 	uint32_t bits;
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		if (c == OPT_DIFFICULTY)
-			difficulty_arg = optarg;
+			difficulty_arg = ctx->arg;
 		else if (c == OPT_TARGET)
-			target_arg = optarg;
+			target_arg = ctx->arg;
 	}
-	if (optind < argc)
-		bits_arg = argv[optind++];
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		bits_arg = argv[ctx->ind++];
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if (!!bits_arg + !!difficulty_arg + !!target_arg != 1)
 		return cli_usage_error(ctx, "give exactly one of BITS, --difficulty or --target; "
 					    "see 'hashpivot bits --help'");

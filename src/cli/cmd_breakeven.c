@@ -139,9 +139,9 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	sort_by = SORT_SHUTDOWN;
 	if (!cli_catalog_opts_init(&co, argc))
 		goto nomem;
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
-		const char *a = optarg;
+		const char *a = ctx->arg;
 		if (c == CLI_EXIT) {
 			rc = ctx->exit_code;
 			goto out;
@@ -216,8 +216,8 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 			break;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc) {
+		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 		goto out;
 	}
 	if (!!machine + all != 1) {

@@ -137,41 +137,41 @@ int cmd_curtail(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_error err = {0};
 	int c, rc;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
-		if (cli_net_option(&h, c, optarg))
+		if (cli_net_option(&h, c, ctx->arg))
 			continue;
 		switch (c) {
 		case CLI_EXIT:
 			return ctx->exit_code;
 		case OPT_PRICES:
-			co.prices_path = optarg;
+			co.prices_path = ctx->arg;
 			break;
 		case OPT_HASHRATE:
-			hashrate = optarg;
+			hashrate = ctx->arg;
 			break;
 		case OPT_POWER:
-			power = optarg;
+			power = ctx->arg;
 			break;
 		case OPT_PUE:
-			pue = optarg;
+			pue = ctx->arg;
 			break;
 		case OPT_DR_CREDIT:
-			credit = optarg;
+			credit = ctx->arg;
 			break;
 		case OPT_MIN_UPTIME:
-			uptime = optarg;
+			uptime = ctx->arg;
 			break;
 		case OPT_MACHINE:
-			machine = optarg;
+			machine = ctx->arg;
 			break;
 		case OPT_CATALOG:
-			catalog = optarg;
+			catalog = ctx->arg;
 			break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if (!co.prices_path)
 		return cli_usage_error(ctx, "--prices: missing; see 'hashpivot curtail --help'");
 	if (machine && (hashrate || power))

@@ -66,9 +66,9 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 
 	if (!cli_catalog_opts_init(&co, argc))
 		goto nomem;
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
-		const char *a = optarg;
+		const char *a = ctx->arg;
 		if (c == CLI_EXIT) {
 			rc = ctx->exit_code;
 			goto out;
@@ -103,8 +103,8 @@ int cmd_energy(int argc, char **argv, struct cli_ctx *ctx)
 			break;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc) {
+		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 		goto out;
 	}
 	if ((rc = cli_net_finish(ctx, &net)))

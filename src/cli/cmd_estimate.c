@@ -36,14 +36,14 @@ int cmd_estimate(int argc, char **argv, struct cli_ctx *ctx)
 	const char *arg[6] = {0};
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
-		arg[c - OPT_HEIGHT] = optarg;
+		arg[c - OPT_HEIGHT] = ctx->arg;
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	for (int i = 0; i < 3; i++) {
 		if (!arg[i])
 			return cli_usage_error(ctx, "%s: missing; see 'hashpivot estimate --help'",

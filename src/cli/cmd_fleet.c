@@ -52,19 +52,19 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		hp_error_set(&err, HP_ENOMEM, "fleet", "out of memory");
 		goto fail;
 	}
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT) {
 			rc = ctx->exit_code;
 			goto out;
 		}
 		if (c == OPT_SCENARIO)
-			path = optarg;
+			path = ctx->arg;
 		else
-			cli_catalog_option(&co, c, optarg);
+			cli_catalog_option(&co, c, ctx->arg);
 	}
-	if (optind < argc) {
-		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc) {
+		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 		goto out;
 	}
 	if (!path) {

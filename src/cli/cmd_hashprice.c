@@ -13,14 +13,14 @@ int cmd_hashprice(int argc, char **argv, struct cli_ctx *ctx)
 	struct cli_net net = {0};
 	int c, rc;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
-		cli_net_option(&net, c, optarg);
+		cli_net_option(&net, c, ctx->arg);
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if ((rc = cli_net_finish(ctx, &net)))
 		return rc;
 

@@ -21,19 +21,19 @@ int cmd_header(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_header h;
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		if (c == OPT_NETWORK &&
-		    hp_consensus_network_parse(optarg, &net, "--network", &err) != HP_OK)
+		    hp_consensus_network_parse(ctx->arg, &net, "--network", &err) != HP_OK)
 			return cli_fail(ctx, &err);
 	}
-	if (optind >= argc)
+	if (ctx->ind >= argc)
 		return cli_usage_error(ctx, "HEX80: missing; see 'hashpivot header --help'");
-	if (optind + 1 < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind + 1]);
-	if (hp_hex_decode(argv[optind], raw, sizeof(raw), "HEX80", &err) != HP_OK ||
+	if (ctx->ind + 1 < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind + 1]);
+	if (hp_hex_decode(argv[ctx->ind], raw, sizeof(raw), "HEX80", &err) != HP_OK ||
 	    hp_consensus_header_hash(raw, hash, &err) != HP_OK)
 		return cli_fail(ctx, &err);
 

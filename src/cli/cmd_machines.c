@@ -128,9 +128,9 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 		cli_catalog_opts_release(&co);
 		return cli_emit(ctx, NULL);
 	}
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
-		if (cli_catalog_option(&co, c, optarg))
+		if (cli_catalog_option(&co, c, ctx->arg))
 			continue;
 		switch (c) {
 		case CLI_EXIT:
@@ -138,18 +138,18 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 			goto out;
 		case OPT_SORT:
 			for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
-				if (strcmp(optarg, sorts[i].name) == 0)
+				if (strcmp(ctx->arg, sorts[i].name) == 0)
 					break;
 			if (i == sizeof(sorts) / sizeof(sorts[0])) {
 				rc = cli_usage_error(ctx, "--sort: must be name, efficiency, "
 							  "hashrate, power or release, got '%.60s'",
-						     optarg);
+						     ctx->arg);
 				goto out;
 			}
 			cmp = sorts[i].cmp;
 			break;
 		case OPT_COOLING:
-			if (hp_cooling_parse(optarg, &cooling, "--cooling", &err) != HP_OK) {
+			if (hp_cooling_parse(ctx->arg, &cooling, "--cooling", &err) != HP_OK) {
 				rc = cli_fail(ctx, &err);
 				goto out;
 			}
@@ -157,8 +157,8 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx)
 			break;
 		}
 	}
-	if (optind < argc) {
-		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc) {
+		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 		goto out;
 	}
 	if ((rc = cli_catalog_load(ctx, &cat, &co)) != 0)

@@ -74,15 +74,15 @@ int cmd_network(int argc, char **argv, struct cli_ctx *ctx)
 	int64_t height;
 	int c, rc;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		if (c == OPT_HEIGHT)
-			height_arg = optarg;
+			height_arg = ctx->arg;
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	snprintf(path, sizeof(path), "%s/btc_difficulty_epochs.csv", ctx->data_dir);
 	if (hp_epochs_load(path, &e, &err) != HP_OK)
 		return cli_fail(ctx, &err);

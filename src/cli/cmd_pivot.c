@@ -295,23 +295,23 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	};
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		switch (c) {
-		case OPT_SCENARIO: o->scenario = optarg; break;
-		case OPT_PATHS: o->paths = optarg; break;
-		case OPT_SEED: o->seed = optarg; break;
-		case OPT_THREADS: o->threads = optarg; break;
-		case OPT_CSV: o->csv = optarg; break;
+		case OPT_SCENARIO: o->scenario = ctx->arg; break;
+		case OPT_PATHS: o->paths = ctx->arg; break;
+		case OPT_SEED: o->seed = ctx->arg; break;
+		case OPT_THREADS: o->threads = ctx->arg; break;
+		case OPT_CSV: o->csv = ctx->arg; break;
 		case OPT_PROGRESS: o->progress = true; break;
-		case OPT_STRATEGY: o->strategy = optarg; break;
-		default: cli_catalog_option(co, c, optarg);
+		case OPT_STRATEGY: o->strategy = ctx->arg; break;
+		default: cli_catalog_option(co, c, ctx->arg);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if (!o->scenario)
 		return cli_usage_error(ctx, "--scenario: missing; see 'hashpivot %s --help'",
 				       ctx->cmd->name);
@@ -393,8 +393,8 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		cfg.only = 0;
 	}
 	cfg.series = treasury || o.csv;
-	if (o.progress || isatty(STDERR_FILENO)) {
-		cli_progress_start(&pg, ctx->cmd->name);
+	if (o.progress || isatty(fileno(ctx->err))) {
+		cli_progress_start(&pg, ctx->cmd->name, ctx->err);
 		cfg.progress = cli_progress_show_size;
 		cfg.progress_ctx = &pg;
 	}

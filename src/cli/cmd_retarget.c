@@ -25,18 +25,18 @@ int cmd_retarget(int argc, char **argv, struct cli_ctx *ctx)
 	int64_t t0, t1;
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		if (c >= OPT_BITS && c <= OPT_LAST)
-			arg[c - OPT_BITS] = optarg;
+			arg[c - OPT_BITS] = ctx->arg;
 		else if (c == OPT_NETWORK &&
-			 hp_consensus_network_parse(optarg, &net, "--network", &err) != HP_OK)
+			 hp_consensus_network_parse(ctx->arg, &net, "--network", &err) != HP_OK)
 			return cli_fail(ctx, &err);
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	for (int i = 0; i < 3; i++) {
 		if (!arg[i])
 			return cli_usage_error(ctx, "%s: missing; see 'hashpivot retarget --help'",

@@ -376,27 +376,27 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	};
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		switch (c) {
-		case OPT_SCENARIO: o->scenario = optarg; break;
-		case OPT_PATHS: o->paths = optarg; break;
-		case OPT_SEED: o->seed = optarg; break;
-		case OPT_THREADS: o->threads = optarg; break;
-		case OPT_YEARS: o->years = optarg; break;
+		case OPT_SCENARIO: o->scenario = ctx->arg; break;
+		case OPT_PATHS: o->paths = ctx->arg; break;
+		case OPT_SEED: o->seed = ctx->arg; break;
+		case OPT_THREADS: o->threads = ctx->arg; break;
+		case OPT_YEARS: o->years = ctx->arg; break;
 		case OPT_BLOCK_LEVEL: o->block_level = true; break;
-		case OPT_RULE: o->rule = optarg; break;
-		case OPT_OUT: o->out = optarg; break;
+		case OPT_RULE: o->rule = ctx->arg; break;
+		case OPT_OUT: o->out = ctx->arg; break;
 		case OPT_PROGRESS: o->progress = true; break;
-		case OPT_EVERY: o->every = optarg; break;
-		case OPT_QERR: o->qerr = optarg; break;
-		case OPT_TRACE: o->trace = optarg; break;
+		case OPT_EVERY: o->every = ctx->arg; break;
+		case OPT_QERR: o->qerr = ctx->arg; break;
+		case OPT_TRACE: o->trace = ctx->arg; break;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if (o->trace && !o->out)
 		return cli_usage_error(ctx, "--trace: needs --out DIR to write the path into");
 	return 0;
@@ -509,8 +509,8 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	/* an output directory that cannot be made fails before the run */
 	if (o.out && !cli_outdir(o.out, "--out", &err))
 		goto fail;
-	if (o.progress || isatty(STDERR_FILENO)) {
-		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate");
+	if (o.progress || isatty(fileno(ctx->err))) {
+		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate", ctx->err);
 		cfg.progress = cli_progress_show;
 		cfg.progress_ctx = &pg;
 	}

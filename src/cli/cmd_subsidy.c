@@ -21,18 +21,18 @@ int cmd_subsidy(int argc, char **argv, struct cli_ctx *ctx)
 	int64_t height;
 	int c;
 
-	optind = 0;
+	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		if (c == OPT_HEIGHT)
-			height_arg = optarg;
+			height_arg = ctx->arg;
 		else if (c == OPT_NETWORK &&
-			 hp_consensus_network_parse(optarg, &net, "--network", &err) != HP_OK)
+			 hp_consensus_network_parse(ctx->arg, &net, "--network", &err) != HP_OK)
 			return cli_fail(ctx, &err);
 	}
-	if (optind < argc)
-		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[optind]);
+	if (ctx->ind < argc)
+		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 	if (!height_arg)
 		return cli_usage_error(ctx, "--height: missing; see 'hashpivot subsidy --help'");
 	if (hp_parse_int64(height_arg, 0, INT32_MAX, &height, "--height", &err) != HP_OK)

@@ -354,7 +354,7 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 			}
 		}
 	}
-	fprintf(stderr, "hashpivot %s: cannot find the shipped data (btc_difficulty_epochs.csv); "
+	fprintf(ctx->err, "hashpivot %s: cannot find the shipped data (btc_difficulty_epochs.csv); "
 			"pass --data-dir DIR or set HASHPIVOT_DATA_DIR\n",
 		ctx->cmd->name);
 	return 1;
@@ -362,7 +362,7 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 
 int cli_run(int argc, char **argv)
 {
-	struct cli_ctx ctx = {0};
+	struct cli_ctx ctx = {.out = stdout, .err = stderr};
 
 	if (argc < 2) {
 		fprintf(stderr, "hashpivot: a command is required; see 'hashpivot --help'\n");

@@ -99,9 +99,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void cli_progress_start(struct cli_progress *pg, const char *cmd)
+void cli_progress_start(struct cli_progress *pg, const char *cmd, FILE *fp)
 {
 	pg->cmd = cmd;
+	pg->fp = fp;
 	pg->t0 = now_s();
 	pg->shown = -1;
 }
@@ -120,11 +121,11 @@ void cli_progress_show(void *ctx, uint64_t done, uint64_t total)
 	for (i = 0; i < 30; i++)
 		b[i] = i < bar ? '#' : '.';
 	b[30] = '\0';
-	fprintf(stderr, "\r%s [%s] %3d%%  ETA %.0fs ", pg->cmd, b, pct,
+	fprintf(pg->fp, "\r%s [%s] %3d%%  ETA %.0fs ", pg->cmd, b, pct,
 		frac > 0 ? el * (1 - frac) / frac : 0.0);
 	if (done >= total)
-		fputc('\n', stderr);
-	fflush(stderr);
+		fputc('\n', pg->fp);
+	fflush(pg->fp);
 }
 
 void cli_progress_show_size(void *ctx, size_t done, size_t total)
