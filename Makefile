@@ -55,7 +55,7 @@ LIB_SRC := $(wildcard src/core/*.c) $(wildcard src/io/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
-CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/gen/assets.o
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(OUT)/tests/%)
 TEST_SUPPORT := $(wildcard tests/unit/support/*.c)
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(OUT)/obj/%.o)
@@ -81,6 +81,21 @@ $(OUT)/obj/tests/%.o: tests/%.c
 $(OUT)/obj/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The web page (web/) and Debian's Chart.js are compiled into the binary
+# (src/cli/assets.h): the server serves them from memory and reports inline
+# them, so neither ever opens a file at run time.
+CHARTJS ?= /usr/share/javascript/chart.js/chart.min.js
+WEB_FILES := $(sort $(wildcard web/*))
+$(OUT)/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
+$(OUT)/gen/assets.c: $(OUT)/tools/embed $(WEB_FILES) $(CHARTJS)
+	@mkdir -p $(@D)
+	$(OUT)/tools/embed $@ $(foreach f,$(WEB_FILES),$(notdir $(f))=$(f)) chart.min.js=$(CHARTJS)
+$(OUT)/obj/gen/assets.o: $(OUT)/gen/assets.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c -o $@ $<
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
