@@ -135,9 +135,10 @@ static const struct option common_opts[] = {CLI_COMMON_OPTIONS, {0}};
  * run on several threads at once (the server): long options with "=value"
  * or the next argument, unique abbreviations, -h, "--", and operands moved
  * after the options in their order (ctx->ind is the first operand at
- * CLI_DONE). Returns the option's code, '?' (unknown) or ':' (no value),
- * with *opt the option matched.
+ * CLI_DONE). Returns the option's code, '?' (unknown), AMBIGUOUS (an
+ * abbreviation of several) or ':' (no value), with *opt the option matched.
  */
+enum { AMBIGUOUS = -3 };
 static int next_raw(struct cli_ctx *ctx, int argc, char **argv, const struct option *opts,
 		    const struct option **opt)
 {
@@ -178,6 +179,8 @@ static int next_raw(struct cli_ctx *ctx, int argc, char **argv, const struct opt
 
 		if (!o && !ambiguous)
 			o = find_long(common_opts, name, len, &ambiguous);
+		if (ambiguous)
+			return AMBIGUOUS;
 		if (!o || (o->has_arg == no_argument && eq))
 			return '?';
 		*opt = o;
@@ -214,6 +217,11 @@ int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct opt
 			continue;
 		case ':':
 			ctx->exit_code = cli_usage_error(ctx, "--%s: missing value", o->name);
+			return CLI_EXIT;
+		case AMBIGUOUS:
+			ctx->exit_code = cli_usage_error(
+				ctx, "%.60s: ambiguous option; see 'hashpivot %s --help'",
+				argv[ctx->ind - 1], ctx->cmd->name);
 			return CLI_EXIT;
 		case '?':
 			ctx->exit_code = cli_usage_error(
