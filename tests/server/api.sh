@@ -49,6 +49,11 @@ if [ -z "$port" ]; then
 fi
 base=http://127.0.0.1:$port
 
+# a second server on the same port cannot listen: exit 1, one line
+"$bin" serve --port "$port" >/dev/null 2>"$tmp/second"
+rc=$?
+check "a port in use: exit 1" '[ "$rc" = 1 ] && grep -q "^hashpivot serve: cannot listen on 127.0.0.1 port $port: " "$tmp/second" && [ "$(wc -l <"$tmp/second")" = 1 ]'
+
 # GET PATH?QUERY into $tmp/body; prints the status
 get() { curl -s -o "$tmp/body" -w '%{http_code}' "$base$1"; }
 # METHOD PATH [BODYFILE]
