@@ -55,6 +55,8 @@ run_suite cli "cli golden" tests/cli/run.sh
 run_suite bad "bad inputs" tests/bad/run.sh
 run_suite determinism "threads, byte for byte" tests/determinism.sh
 run_suite progress "progress bars" tests/progress.sh
+run_suite api "server API" tests/server/api.sh
+run_suite load "server load" tests/server/load.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
