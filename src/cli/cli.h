@@ -223,6 +223,9 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 /* The runner cmd_simulate uses from now on (NULL: the local one). */
 void cli_set_sim_runner(const struct cli_sim_runner *runner);
 
+/* The row of commands[] (src/cli/main.c) called name, or NULL. */
+const struct cli_command *cli_command_find(const char *name);
+
 /* The whole front end: argv[1] is the command (src/cli/main.c). The
  * hashpivot binary's main() is just this; hashpivot-mpi calls it too. */
 int cli_run(int argc, char **argv);
