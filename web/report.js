@@ -165,7 +165,7 @@
 		var eh = last(R.series.hashrate_eh), budget = last(R.series.revenue_usd_day);
 		var attack = last(R.series.attack_hardware_usd), ai = last(R.series.ai_mw);
 		var bankrupt = last(R.series.cohorts_bankrupt), diff = last(R.series.difficulty);
-		var years = R.days / 365.25;
+		var years = Math.round(R.days / 365.25 * 10) / 10;
 
 		qa("How do Bitcoin's hashrate, difficulty, hashprice and the miners' holdings evolve " +
 		   "over the " + F(years, "") + " years from " + R.start_date + " under the scenario \"" +
