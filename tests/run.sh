@@ -54,6 +54,7 @@ run_suite() { # tag label script
 run_suite cli "cli golden" tests/cli/run.sh
 run_suite bad "bad inputs" tests/bad/run.sh
 run_suite determinism "threads, byte for byte" tests/determinism.sh
+run_suite report "html reports" tests/report/run.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
