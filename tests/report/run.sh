@@ -41,10 +41,10 @@ for p in 1 2 3 4; do
 	if [ -n "$(external_refs "$tmp/planted$p.html")" ]; then pass; else fail "scanner missed planted$p"; fi
 done
 
-# The embedded --json document of report $1.
+# The embedded --json document of report $1 (its two escapes undone).
 embedded_result() {
 	sed -n '/^<script type="application\/json" id="hp-result">$/,/^<\/script>$/p' "$1" |
-		sed '1d;$d' | sed 's|<\\/|</|g'
+		sed '1d;$d' | sed -e 's|<\\/|</|g' -e 's|\\u003c!--|<!--|g'
 }
 
 # check NAME ARGS...: --report and --json agree, the file is clean
@@ -53,8 +53,10 @@ check() {
 	shift
 	html=$out/report-$name.html
 	rm -f "$html"
-	if ! "$bin" "$@" --report "$html" --json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
-		fail "$name: exit $?: $(head -c 300 "$tmp/$name.err")"
+	"$bin" "$@" --report "$html" --json >"$tmp/$name.json" 2>"$tmp/$name.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$name: exit $rc: $(head -c 300 "$tmp/$name.err")"
 		return 1
 	fi
 	if [ -s "$html" ] && [ -z "$(ls "$out" | grep "report-$name.html.tmp")" ]; then
@@ -123,6 +125,15 @@ check breakeven-all breakeven --all $net
 # shellcheck disable=SC2086
 check breakeven-one breakeven --machine 'Antminer S21' $net --machine-price-usd 3000
 check fleet fleet --scenario examples/listed-miner.json
+# a name that would end the data's <script> element, or open a comment in it
+sed 's|"name": "Small private miner"|"name": "Evil </script><script>alert(1)</script> <!-- miner"|' \
+	examples/small-miner.json >"$tmp/evil-scenario.json"
+check evil fleet --scenario "$tmp/evil-scenario.json"
+if [ "$(grep -c '</script>' "$out/report-evil.html")" -eq 5 ] && ! grep -q '<!--' "$out/report-evil.html"; then
+	pass
+else
+	fail "evil: the scenario's name is not escaped in the data"
+fi
 check pivot pivot --scenario examples/mara-like.json --paths 200 --threads 2
 check treasury treasury --scenario examples/mara-like.json --paths 200 --threads 2
 check epoch5 simulate --paths 200 --years 1 --threads 2
@@ -149,6 +160,9 @@ if [ -x "$chromium" ]; then
 	browser breakeven-all 3 png
 	browser breakeven-one 1
 	browser fleet 3
+	browser evil 2
+	grep -q 'Evil &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- miner' "$tmp/evil.dom" &&
+		pass || fail "evil: the name is not shown as text"
 	browser pivot 8 png
 	browser treasury 6
 	browser epoch5 25 png
