@@ -57,6 +57,7 @@ run_suite determinism "threads, byte for byte" tests/determinism.sh
 run_suite progress "progress bars" tests/progress.sh
 run_suite api "server API" tests/server/api.sh
 run_suite load "server load" tests/server/load.sh
+run_suite report "html reports" tests/report/run.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
