@@ -59,6 +59,9 @@ struct hp_pivot_config {
 	 * (both passes counted), may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* Polled before each chunk of 64 paths; when it becomes nonzero the run
+	 * stops with HP_ECANCELED and *out is left empty. May be NULL. */
+	const volatile int *cancel;
 };
 
 /* Mean and quantiles of a per-path figure. */

@@ -160,6 +160,25 @@ struct hp_scenario {
 HP_API enum hp_status hp_scenario_parse(const char *text, size_t len, const char *base_dir,
 					const struct hp_catalog *shipped, struct hp_scenario *out,
 					struct hp_error *err);
+/*
+ * How hp_scenario_parse_opts treats the document's file references (the
+ * hourly power price files and the market's price, history and difficulty
+ * files). base_dir resolves relative names (NULL: the current directory).
+ * With no_files, any file reference is HP_EINVAL naming its field
+ * ("sites[0].power_price_file: a file reference is not allowed here, got
+ * \"prices.csv\""), checked where the field is parsed, so no file is ever
+ * opened: for scenarios from an untrusted source, such as an HTTP body.
+ */
+struct hp_scenario_options {
+	const char *base_dir;
+	bool no_files;
+};
+
+/* hp_scenario_parse with options. */
+HP_API enum hp_status hp_scenario_parse_opts(const char *text, size_t len,
+					     const struct hp_scenario_options *opt,
+					     const struct hp_catalog *shipped,
+					     struct hp_scenario *out, struct hp_error *err);
 /* Read and parse the file at path (base_dir = its directory). */
 HP_API enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
 				       struct hp_scenario *out, struct hp_error *err);

@@ -92,6 +92,7 @@ struct run {
 	atomic_size_t done;
 	int pass;
 	atomic_int failed;
+	atomic_int canceled;      /* cfg->cancel was seen set */
 };
 
 static double line_share_left(const struct run *r, const struct plan *pl, const int64_t *start,
@@ -523,8 +524,12 @@ static void *worker_main(void *arg)
 	}
 	for (;;) {
 		size_t c = atomic_fetch_add(&r->next_chunk, 1), p, end;
-		if (c >= r->nchunks || atomic_load(&r->failed))
+		if (c >= r->nchunks || atomic_load(&r->failed) || atomic_load(&r->canceled))
 			break;
+		if (r->cfg->cancel && *r->cfg->cancel) {
+			atomic_store(&r->canceled, 1);
+			break;
+		}
 		end = (c + 1) * CHUNK < r->npaths ? (c + 1) * CHUNK : r->npaths;
 		for (p = c * CHUNK; p < end; p++)
 			run_path(r, &w, p);
@@ -563,6 +568,8 @@ static enum hp_status run_pass(struct run *r, int pass, struct hp_error *err)
 		pthread_join(tid[t], NULL);
 	if (atomic_load(&r->failed))
 		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	if (atomic_load(&r->canceled))
+		return hp_error_set(err, HP_ECANCELED, NULL, "canceled");
 	return HP_OK;
 }
 

@@ -656,30 +656,45 @@ static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
 	return HP_OK;
 }
 
-/* "dir/file" for a relative file and a base directory, else a copy of file. */
-static char *resolve(const char *base_dir, const char *file)
+/*
+ * *out = "dir/file" for a relative file and a base directory, else a copy
+ * of file. The one place a scenario's file reference becomes a path, so
+ * the one place opt->no_files refuses it (v is the value at field f).
+ */
+static enum hp_status resolve(const struct hp_scenario_options *opt, const json_t *v,
+			      const char *f, const char *file, char **out, struct hp_error *err)
 {
+	const char *base_dir = opt->base_dir;
+	char got[GOT_LEN];
 	size_t nb, nf;
 	bool slash;
 	char *r;
 
-	if (!base_dir || !base_dir[0] || file[0] == '/')
-		return hp_strdup(file);
-	nb = strlen(base_dir);
-	nf = strlen(file);
-	slash = base_dir[nb - 1] != '/';
-	if (!(r = hp_malloc(nb + slash + nf + 1)))
-		return NULL;
-	memcpy(r, base_dir, nb);
-	if (slash)
-		r[nb] = '/';
-	memcpy(r + nb + slash, file, nf + 1);
-	return r;
+	if (opt->no_files)
+		return hp_error_set(err, HP_EINVAL, f, "a file reference is not allowed here, got %s",
+				    describe(v, got));
+	if (!base_dir || !base_dir[0] || file[0] == '/') {
+		r = hp_strdup(file);
+	} else {
+		nb = strlen(base_dir);
+		nf = strlen(file);
+		slash = base_dir[nb - 1] != '/';
+		if ((r = hp_malloc(nb + slash + nf + 1)) != NULL) {
+			memcpy(r, base_dir, nb);
+			if (slash)
+				r[nb] = '/';
+			memcpy(r + nb + slash, file, nf + 1);
+		}
+	}
+	if (!r)
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	*out = r;
+	return HP_OK;
 }
 
 /* One site, all but its price file (read by load_prices once everything passed). */
 static enum hp_status parse_site(const json_t *o, const char *p, const struct hp_scenario *sc,
-				 size_t index, const char *base_dir, struct hp_site *site,
+				 size_t index, const struct hp_scenario_options *opt, struct hp_site *site,
 				 struct hp_error *err)
 {
 	char f[FIELD_LEN], fp[FIELD_LEN], got[GOT_LEN], a[32], b[32], c[32];
@@ -710,8 +725,8 @@ static enum hp_status parse_site(const json_t *o, const char *p, const struct hp
 	if ((v = member(o, p, "power_price_file", OPTIONAL, f, &ret, err)) != NULL) {
 		if ((ret = want_string(v, f, 1, FILE_NAME_MAX, &s, err)) != HP_OK)
 			return ret;
-		if (!(site->power_price_file = resolve(base_dir, s)))
-			return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+		if ((ret = resolve(opt, v, f, s, &site->power_price_file, err)) != HP_OK)
+			return ret;
 	}
 	if ((ret = get_real(o, p, "power_price_usd_per_kwh",
 			    site->power_price_file ? OPTIONAL : REQUIRED, CLOSED(0, 10),
@@ -764,7 +779,8 @@ static enum hp_status parse_site(const json_t *o, const char *p, const struct hp
 	return HP_OK;
 }
 
-static enum hp_status parse_sites(const json_t *v, const char *base_dir, struct hp_scenario *s,
+static enum hp_status parse_sites(const json_t *v, const struct hp_scenario_options *opt,
+				  struct hp_scenario *s,
 				  struct hp_error *err)
 {
 	char p[FIELD_LEN];
@@ -778,7 +794,7 @@ static enum hp_status parse_sites(const json_t *v, const char *base_dir, struct 
 	s->nsites = n;
 	for (i = 0; i < n; i++) {
 		path_index(p, "", "sites", i);
-		if ((ret = parse_site(json_array_get(v, i), p, s, i, base_dir, &s->sites[i], err)) !=
+		if ((ret = parse_site(json_array_get(v, i), p, s, i, opt, &s->sites[i], err)) !=
 		    HP_OK)
 			return ret;
 	}
@@ -808,7 +824,8 @@ static enum hp_status load_prices(struct hp_scenario *s, struct hp_error *err)
 
 static void market_defaults(struct hp_scenario *s);
 static void treasury_defaults(struct hp_treasury_policy *t);
-static enum hp_status parse_market(const json_t *o, const char *base_dir, struct hp_scenario *s,
+static enum hp_status parse_market(const json_t *o, const struct hp_scenario_options *opt,
+				   struct hp_scenario *s,
 				   struct hp_error *err);
 static enum hp_status parse_treasury(const json_t *o, const char *p,
 				     struct hp_treasury_policy *t, struct hp_error *err);
@@ -819,7 +836,7 @@ static enum hp_status finish_monte_carlo(struct hp_scenario *s, struct hp_error 
 static enum hp_status finish_industry(struct hp_scenario *s, int64_t ndays, struct hp_error *err);
 
 static enum hp_status parse_root(const json_t *root, const char *name_of_input,
-				 const char *base_dir, const struct hp_catalog *shipped,
+				 const struct hp_scenario_options *opt, const struct hp_catalog *shipped,
 				 struct hp_scenario *s, struct hp_error *err)
 {
 	char f[FIELD_LEN], got[GOT_LEN];
@@ -860,7 +877,7 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 			 f, &ret, err))) {
 		if (ret != HP_OK)
 			return ret;
-	} else if ((ret = parse_sites(v, base_dir, s, err)) != HP_OK) {
+	} else if ((ret = parse_sites(v, opt, s, err)) != HP_OK) {
 		return ret;
 	}
 
@@ -869,7 +886,7 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 	s->pivot.discount_rate_pct_per_year = 10;
 	if ((v = json_object_get(root, "market")) != NULL) {
 		s->has_market = true;
-		if ((ret = parse_market(v, base_dir, s, err)) != HP_OK)
+		if ((ret = parse_market(v, opt, s, err)) != HP_OK)
 			return ret;
 	}
 	if ((v = json_object_get(root, "treasury")) != NULL) {
@@ -895,8 +912,9 @@ static enum hp_status parse_root(const json_t *root, const char *name_of_input,
 /* name is what a message about the document as a whole starts with: the
  * file, or "scenario". */
 static enum hp_status parse_named(const char *text, size_t len, const char *name,
-				  const char *base_dir, const struct hp_catalog *shipped,
-				  struct hp_scenario *out, struct hp_error *err)
+				  const struct hp_scenario_options *opt,
+				  const struct hp_catalog *shipped, struct hp_scenario *out,
+				  struct hp_error *err)
 {
 	struct hp_scenario s;
 	json_error_t jerr;
@@ -920,7 +938,7 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		ret = hp_error_set(err, HP_EPARSE, f, "%s", jerr.text);
 		goto err0;
 	}
-	if ((ret = parse_root(root, name, base_dir, shipped, &s, err)) != HP_OK)
+	if ((ret = parse_root(root, name, opt, shipped, &s, err)) != HP_OK)
 		goto err1;
 	json_decref(root);
 	*out = s;
@@ -1007,7 +1025,8 @@ static enum hp_status get_day(const json_t *obj, const char *parent, const char 
 }
 
 static enum hp_status get_file(const json_t *obj, const char *parent, const char *key,
-			       const char *base_dir, char **out, struct hp_error *err)
+			       const struct hp_scenario_options *opt, char **out,
+			       struct hp_error *err)
 {
 	char f[FIELD_LEN];
 	const char *s;
@@ -1018,9 +1037,7 @@ static enum hp_status get_file(const json_t *obj, const char *parent, const char
 		return ret;
 	if ((ret = want_string(v, f, 1, FILE_NAME_MAX, &s, err)) != HP_OK)
 		return ret;
-	if (!(*out = resolve(base_dir, s)))
-		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
-	return HP_OK;
+	return resolve(opt, v, f, s, out, err);
 }
 
 /* Keys that only some price models take: name the model that does. */
@@ -1056,7 +1073,8 @@ static enum hp_status price_key_allowed(const json_t *o, enum hp_price_kind k,
 	return HP_OK;
 }
 
-static enum hp_status parse_price(const json_t *o, const char *base_dir, struct hp_scenario *s,
+static enum hp_status parse_price(const json_t *o, const struct hp_scenario_options *opt,
+				  struct hp_scenario *s,
 				  struct hp_error *err)
 {
 	const char *p = "market.price";
@@ -1090,12 +1108,12 @@ static enum hp_status parse_price(const json_t *o, const char *base_dir, struct 
 			    &m->jump_mean_pct, err)) != HP_OK ||
 	    (ret = get_real(o, p, "jump_stdev_pct", OPTIONAL, CLOSED(0, 1000), &m->jump_stdev_pct,
 			    err)) != HP_OK ||
-	    (ret = get_file(o, p, "history", base_dir, &mk->history_file, err)) != HP_OK ||
+	    (ret = get_file(o, p, "history", opt, &mk->history_file, err)) != HP_OK ||
 	    (ret = get_day(o, p, "history_from", &has, &m->history_from_day, err)) != HP_OK ||
 	    (ret = get_day(o, p, "history_to", &has, &m->history_to_day, err)) != HP_OK ||
 	    (ret = get_int(o, p, "block_days", OPTIONAL, 1, 3650, &m->block_days, err)) != HP_OK ||
 	    (ret = get_bool(o, p, "recentre", &m->recentre, err)) != HP_OK ||
-	    (ret = get_file(o, p, "file", base_dir, &mk->price_file, err)) != HP_OK)
+	    (ret = get_file(o, p, "file", opt, &mk->price_file, err)) != HP_OK)
 		return ret;
 	if (m->kind == HP_PRICE_FILE && !mk->price_file) {
 		path_key(f, p, "file");
@@ -1104,7 +1122,8 @@ static enum hp_status parse_price(const json_t *o, const char *base_dir, struct 
 	return HP_OK;
 }
 
-static enum hp_status parse_market(const json_t *o, const char *base_dir, struct hp_scenario *s,
+static enum hp_status parse_market(const json_t *o, const struct hp_scenario_options *opt,
+				   struct hp_scenario *s,
 				   struct hp_error *err)
 {
 	const char *p = "market";
@@ -1125,13 +1144,13 @@ static enum hp_status parse_market(const json_t *o, const char *base_dir, struct
 		return ret;
 	mk->seed = (uint64_t)seed;
 	if ((v = member(o, p, "price", OPTIONAL, f, &ret, err)) != NULL &&
-	    (ret = parse_price(v, base_dir, s, err)) != HP_OK)
+	    (ret = parse_price(v, opt, s, err)) != HP_OK)
 		return ret;
 	if ((v = member(o, p, "difficulty", OPTIONAL, f, &ret, err)) != NULL) {
 		if ((ret = want_object(v, f, difficulty_keys, err)) != HP_OK ||
 		    (ret = get_real(v, f, "growth_pct_per_epoch", OPTIONAL, OPEN_CLOSED(-100, 1000),
 				    &mk->network.growth_pct_per_epoch, err)) != HP_OK ||
-		    (ret = get_file(v, f, "file", base_dir, &mk->difficulty_file, err)) != HP_OK)
+		    (ret = get_file(v, f, "file", opt, &mk->difficulty_file, err)) != HP_OK)
 			return ret;
 		if (mk->difficulty_file && json_object_get(v, "growth_pct_per_epoch"))
 			return hp_error_set(err, HP_EINVAL, "market.difficulty",
@@ -2025,7 +2044,17 @@ enum hp_status hp_scenario_parse(const char *text, size_t len, const char *base_
 				 const struct hp_catalog *shipped, struct hp_scenario *out,
 				 struct hp_error *err)
 {
-	return parse_named(text, len, "scenario", base_dir, shipped, out, err);
+	const struct hp_scenario_options opt = { .base_dir = base_dir };
+
+	return parse_named(text, len, "scenario", &opt, shipped, out, err);
+}
+
+enum hp_status hp_scenario_parse_opts(const char *text, size_t len,
+				      const struct hp_scenario_options *opt,
+				      const struct hp_catalog *shipped, struct hp_scenario *out,
+				      struct hp_error *err)
+{
+	return parse_named(text, len, "scenario", opt, shipped, out, err);
 }
 
 enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipped,
@@ -2075,7 +2104,10 @@ enum hp_status hp_scenario_load(const char *path, const struct hp_catalog *shipp
 		memcpy(dir, path, n);
 		dir[n] = '\0';
 	}
-	ret = parse_named(buf, len, path, dir, shipped, out, err);
+	{
+		const struct hp_scenario_options opt = { .base_dir = dir };
+		ret = parse_named(buf, len, path, &opt, shipped, out, err);
+	}
 	hp_free(dir);
 err1:
 	hp_free(buf);

@@ -375,6 +375,70 @@ static void test_bad_config(void **state)
 	hp_scenario_release(&s);
 }
 
+struct cancel_probe {
+	volatile int flag;
+	int calls;
+	size_t last_done;
+};
+
+/* Ask to stop at the first progress report. */
+static void cancel_on_progress(void *ctx, size_t done, size_t total)
+{
+	struct cancel_probe *c = ctx;
+
+	(void)total;
+	c->calls++;
+	c->last_done = done;
+	c->flag = 1;
+}
+
+/*
+ * cancel: set before the run, no path runs (no progress report) and the
+ * run is HP_ECANCELED with nothing kept; set from the first progress
+ * report (one thread, 6,400 paths = 100 chunks of 64, a report each 1 %,
+ * i.e. after every chunk), the run stops before the next chunk; a cancel
+ * pointer that stays 0 changes nothing.
+ */
+static void test_cancel(void **state)
+{
+	static const char text[] = HEAD FLAT_MARKET
+		"\"sites\": [{\"name\": \"A\", \"grid_mw\": 3, \"power_price_usd_per_kwh\": 0.05, "
+		"\"fleet\": [{\"machine\": \"T100\", \"count\": 1000}]}]}";
+	struct hp_scenario s;
+	struct hp_pivot_result r, plain;
+	struct cancel_probe c = {0};
+	struct hp_pivot_config cfg = {.seed = 3, .paths = 6400, .threads = 1,
+				      .progress = cancel_on_progress, .progress_ctx = &c,
+				      .cancel = &c.flag};
+	struct hp_error err = {0};
+
+	(void)state;
+	parse(text, &s);
+	c.flag = 1;
+	assert_int_equal(hp_pivot_run(&s, &cfg, &r, &err), HP_ECANCELED);
+	assert_string_equal(err.message, "canceled");
+	assert_int_equal(c.calls, 0);
+	assert_int_equal(r.nstrategies, 0);
+	assert_null(r.strategies);
+
+	c.flag = 0;
+	assert_int_equal(hp_pivot_run(&s, &cfg, &r, &err), HP_ECANCELED);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.last_done, 64);
+	assert_null(r.strategies);
+
+	cfg.progress = NULL;
+	c.flag = 0;
+	assert_int_equal(hp_pivot_run(&s, &cfg, &r, &err), HP_OK);
+	cfg.cancel = NULL;
+	assert_int_equal(hp_pivot_run(&s, &cfg, &plain, &err), HP_OK);
+	assert_memory_equal(&r.strategies[0].npv_usd, &plain.strategies[0].npv_usd,
+			    sizeof(plain.strategies[0].npv_usd));
+	hp_pivot_result_release(&r);
+	hp_pivot_result_release(&plain);
+	hp_scenario_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_difficulty_file),
 		cmocka_unit_test(test_file_path_covers_the_clamped_horizon),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_cancel),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -436,6 +436,56 @@ static void test_price_files(void **state)
 	assert_empty(&s);
 }
 
+/*
+ * With no_files (the server's scenarios), each kind of file reference is
+ * refused at its field, even one that names a readable file: nothing is
+ * opened. The same document without the reference parses.
+ */
+static void test_no_files(void **state)
+{
+	static const struct {
+		const char *market, *site_extra, *message;
+	} cases[] = {
+		{ "", ", \"power_price_file\": \"ercot-hourly-sample.csv\"",
+		  "sites[0].power_price_file: a file reference is not allowed here, got "
+		  "\"ercot-hourly-sample.csv\"" },
+		{ ", \"market\": {\"price\": {\"model\": \"file\", \"file\": \"../data/btc_usd_daily.csv\"}}",
+		  "", "market.price.file: a file reference is not allowed here, got "
+		      "\"../data/btc_usd_daily.csv\"" },
+		{ ", \"market\": {\"price\": {\"model\": \"bootstrap\", \"history\": \"/etc/passwd\"}}",
+		  "", "market.price.history: a file reference is not allowed here, got \"/etc/passwd\"" },
+		{ ", \"market\": {\"difficulty\": {\"file\": \"d.csv\"}}", "",
+		  "market.difficulty.file: a file reference is not allowed here, got \"d.csv\"" },
+	};
+	const struct hp_scenario_options sealed = { .base_dir = "examples", .no_files = true };
+	struct hp_scenario s;
+	struct hp_error err;
+	char buf[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(buf, sizeof(buf),
+			 "{" NETWORK_DIFF ", \"as_of\": \"2026-03-01T00:00:00Z\", \"sites\": [{\"name\": "
+			 "\"A\", \"grid_mw\": 1, \"power_price_usd_per_kwh\": 0.05%s, \"fleet\": "
+			 "[{\"machine\": \"Antminer S21\", \"count\": 2}]}]%s}",
+			 cases[i].site_extra, cases[i].market);
+		assert_int_equal(hp_scenario_parse_opts(buf, strlen(buf), &sealed, &catalog, &s, &err),
+				 HP_EINVAL);
+		assert_string_equal(err.message, cases[i].message);
+		assert_empty(&s);
+	}
+	snprintf(buf, sizeof(buf),
+		 "{" NETWORK_DIFF ", \"sites\": [{\"name\": \"A\", \"grid_mw\": 1, "
+		 "\"power_price_usd_per_kwh\": 0.05, \"fleet\": [{\"machine\": \"Antminer S21\", "
+		 "\"count\": 2}]}]}");
+	if (hp_scenario_parse_opts(buf, strlen(buf), &sealed, &catalog, &s, &err) != HP_OK)
+		fail_msg("%s", err.message);
+	assert_int_equal(s.nsites, 1);
+	assert_null(s.sites[0].power_price_file);
+	hp_scenario_release(&s);
+}
+
 static void test_load_errors(void **state)
 {
 	struct hp_scenario s;
@@ -461,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_bad_corpus),
 		cmocka_unit_test(test_price_files),
+		cmocka_unit_test(test_no_files),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_load_errors),
 	};
