@@ -72,17 +72,6 @@ function fmt_usd(v, digits) {
 	return (v < 0 ? '−$' : '$') + group(Math.abs(v), digits);
 }
 
-/* Large magnitudes with an SI prefix: 124.93 T, 894.32 EH/s. */
-function fmt_si(v, unit) {
-	if (missing(v))
-		return '–';
-	const prefixes = [[1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-	for (const [scale, p] of prefixes)
-		if (Math.abs(v) >= scale)
-			return group(v / scale, 2) + ' ' + p + (unit || '');
-	return group(v, 2) + (unit ? ' ' + unit : '');
-}
-
 function fmt_musd(v) {
 	return missing(v) ? '–' : group(v / 1e6, 1);
 }
@@ -307,13 +296,8 @@ function failed(panel, forms, res, ok_status) {
 	return true;
 }
 
-/* ------------------------------------------------------------------ */
-/* Charts (charts.js draws; here the API's JSON becomes its input)      */
-/* ------------------------------------------------------------------ */
-
-function charts() {
-	return window.HPCharts || null;
-}
+/* Charts are charts.js's (window.HPCharts): fan, bars, ranges, fmt. */
+const charts = window.HPCharts;
 
 /* ------------------------------------------------------------------ */
 /* Network                                                            */
@@ -366,7 +350,7 @@ function render_network(n, hp) {
 	const all = Object.assign({}, n, { usd_per_ph_day: hp.usd_per_ph_day, sats_per_th_day: hp.sats_per_th_day });
 	fill_figures(net.out, all, {
 		height: { text: v => fmt_num(v, 0) },
-		difficulty: { text: v => fmt_si(v) + ' (bits ' + n.bits + ')' },
+		difficulty: { text: v => fmt_num(v, 0) + ' (bits ' + n.bits + ')' },
 		difficulty_change_pct: { text: v => fmt_pct(v) },
 		hashrate_ehs: { text: v => fmt_num(v, 1) + ' EH/s' },
 		usd_per_ph_day: { text: v => fmt_usd(v, 2) + ' per PH/s per day' },
@@ -428,9 +412,10 @@ async function update_calculator() {
 		return;
 	}
 	const seq = ++calc.seq;
+	const p = params_of(calc.form);
 	set_state(calc.panel, 'loading', 'Computing…');
 	try {
-		const res = await api('GET', 'hashprice', params_of(calc.form));
+		const res = await api('GET', 'hashprice', p);
 		if (seq !== calc.seq)
 			return;
 		if (failed(calc.panel, forms, res, 200))
@@ -445,7 +430,8 @@ async function update_calculator() {
 			network_hashrate_ehs: { text: v => fmt_num(v, 2) + ' EH/s' }
 		});
 		set_state(calc.panel, 'done', 'Block reward ' + fmt_num(h.reward_btc_per_block, 8) +
-			' BTC (subsidy ' + fmt_num(h.subsidy_sats / 1e8, 8) + ' + fees), difficulty ' + fmt_si(h.difficulty) + '.');
+			' BTC (subsidy ' + fmt_num(h.subsidy_sats / 1e8, 8) + ' + fees), difficulty ' + fmt_num(h.difficulty, 0) + '.');
+		be.net = p;
 		schedule_breakeven();
 	} catch (e) {
 		if (seq === calc.seq)
@@ -462,6 +448,7 @@ const be = {
 	form: $('#breakeven-form'),
 	table: $('#breakeven-table'),
 	seq: 0,
+	net: null,		/* the network inputs the calculator last computed with */
 	rows: [],
 	col: 'shutdown_price_usd',
 	dir: 1,
@@ -491,12 +478,12 @@ async function update_breakeven() {
 		set_state(be.panel, 'invalid', 'Correct the marked inputs.');
 		return;
 	}
-	if (!check_forms([calc.form])) {
-		set_state(be.panel, 'invalid', 'The hashprice calculator has inputs to correct.');
+	if (!be.net) {
+		set_state(be.panel, 'idle', 'Waiting for the hashprice calculator.');
 		return;
 	}
 	const seq = ++be.seq;
-	const p = Object.assign({ all: '1' }, params_of(calc.form), params_of(be.form));
+	const p = Object.assign({ all: '1' }, be.net, params_of(be.form));
 	set_state(be.panel, 'loading', 'Computing…');
 	try {
 		const res = await api('GET', 'breakeven', p);
@@ -576,17 +563,18 @@ function init_sorting() {
 	}
 }
 
+/* The shutdown-price ladder: machines above the BTC price (red) lose money on power. */
 function draw_ladder(rows, price) {
-	const c = charts();
-	if (!c)
-		return;
 	const ranked = rows.slice().sort((a, b) => a.shutdown_price_usd - b.shutdown_price_usd);
-	c.ladder($('#breakeven-chart'), {
+	charts.bars($('#breakeven-chart'), {
+		title: 'Shutdown price: the BTC price below which each machine stops paying for its power',
 		labels: ranked.map(r => r.machine),
 		values: ranked.map(r => r.shutdown_price_usd),
-		marker: price,
-		markerLabel: 'BTC price',
-		unit: 'USD'
+		name: 'shutdown price',
+		colors: ranked.map(r => r.shutdown_price_usd > price ? '#bc4749' : '#1f5fa8'),
+		horizontal: true,
+		unit: 'usd',
+		refLine: { value: price, label: 'BTC price ' + charts.fmt(price, 'usd') }
 	});
 }
 
@@ -707,7 +695,7 @@ function render_fleet(f) {
 	const frag = document.createDocumentFragment();
 	for (const l of f.lines) {
 		const tr = el('tr');
-		tr.append(el('td', l.site), el('th', l.machine, { scope: 'row' }), el('td', fmt_num(l.count, 0)),
+		tr.append(el('th', l.machine, { scope: 'row' }), el('td', l.site, { class: 'text' }), el('td', fmt_num(l.count, 0)),
 			el('td', fmt_num(l.hashrate_phs, 2)), el('td', fmt_num(l.power_mw, 3)),
 			el('td', fmt_num(l.btc_day, 5)), el('td', fmt_usd(l.revenue_usd_day, 0)),
 			el('td', fmt_usd(l.power_cost_usd_day, 0)), el('td', fmt_usd(l.shutdown_price_usd, 0)));
@@ -877,14 +865,14 @@ function render_pivot(r) {
 		frag.appendChild(tr);
 	}
 	tbody.replaceChildren(frag);
-	const c = charts();
-	if (c)
-		c.ranges($('#pivot-chart'), {
-			labels: r.strategies.map(s => s.name),
-			ranges: r.strategies.map(s => s.npv_usd),
-			unit: 'USD',
-			title: 'NPV per strategy (p5–p95, median)'
-		});
+	const q = k => r.strategies.map(s => s.npv_usd[k]);
+	charts.ranges($('#pivot-chart'), {
+		title: 'NPV per strategy: p5–p95, p25–p75, median (mean: dot)',
+		labels: r.strategies.map(s => s.name),
+		p5: q('p5'), p25: q('p25'), p50: q('p50'), p75: q('p75'), p95: q('p95'), mean: q('mean'),
+		unit: 'usd',
+		refLine: { value: 0, label: '0' }
+	});
 }
 
 function pivot_summary(r) {
@@ -929,11 +917,8 @@ function render_treasury(r) {
 		btc_sold: { value: j => j.btc_sold.mean, text: v => fmt_num(v, 1) + ' BTC' },
 		end_btc: { value: j => j.end_btc.p50, text: v => fmt_num(v, 1) + ' BTC' }
 	});
-	const c = charts();
-	if (c) {
-		c.fan($('#treasury-chart-btc'), { points: r.treasury_btc, x: 'date', title: 'BTC holdings', unit: 'BTC' });
-		c.fan($('#treasury-chart-cash'), { points: r.cash_usd, x: 'date', title: 'Cash', unit: 'USD' });
-	}
+	charts.fan($('#treasury-chart-btc'), { points: r.treasury_btc, title: 'BTC holdings', unit: 'btc' });
+	charts.fan($('#treasury-chart-cash'), { points: r.cash_usd, title: 'Cash', unit: 'usd' });
 }
 
 function treasury_summary(r) {
@@ -945,25 +930,23 @@ function treasury_summary(r) {
 /* Simulation                                                         */
 /* ------------------------------------------------------------------ */
 
+/* Series of simulate's --json drawn as fans: title, charts.js unit, axis title. */
 const SIM_TITLES = {
-	hashprice_usd_per_ph_day: ['Hashprice', 'USD per PH/s per day'],
-	hashrate_eh: ['Hashrate', 'EH/s'],
-	difficulty: ['Difficulty', ''],
-	price_usd: ['BTC price', 'USD'],
-	listed_btc: ["Listed miners' BTC", 'BTC'],
-	revenue_usd_day: ['Security budget', 'USD per day'],
-	power_gw: ['Network power', 'GW'],
-	sold_btc: ['BTC sold by miners', 'BTC']
+	hashprice_usd_per_ph_day: ['Hashprice', 'usd', 'USD per PH/s per day'],
+	hashrate_eh: ['Hashrate', 'eh', ''],
+	difficulty: ['Difficulty', '', ''],
+	price_usd: ['BTC price', 'usd', ''],
+	listed_btc: ["Listed miners' BTC", 'btc', ''],
+	revenue_usd_day: ['Security budget (miners\' revenue)', 'usd', 'USD per day'],
+	power_gw: ['Network power', 'gw', ''],
+	sold_btc: ['BTC sold by miners', 'btc', 'BTC per day']
 };
 
 function render_simulate(r) {
-	const c = charts();
-	if (c)
-		for (const canvas of $all('#simulate-charts canvas')) {
-			const key = canvas.dataset.series;
-			const t = SIM_TITLES[key];
-			c.fan(canvas, { points: r.series[key], x: 'date', title: t[0], unit: t[1] });
-		}
+	for (const box of $all('#simulate-charts [data-series]')) {
+		const t = SIM_TITLES[box.dataset.series];
+		charts.fan(box, { points: r.series[box.dataset.series], title: t[0], unit: t[1], axisTitle: t[2] });
+	}
 	const tbody = $('#simulate-cohorts tbody');
 	const frag = document.createDocumentFragment();
 	for (const k of r.cohorts) {
