@@ -36,6 +36,10 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
 TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+# libmicrohttpd, for `hashpivot serve`: the CLI's, never the library's.
+CLI_PKGS := libmicrohttpd
+CLI_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS))
+CLI_LIBS := $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wvla -Wundef -Wcast-align -Wwrite-strings
@@ -80,7 +84,7 @@ $(OUT)/obj/tests/%.o: tests/%.c
 # HP_BUILDING_LIBRARY and links the static archive.
 $(OUT)/obj/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The web page (web/) and Debian's Chart.js are compiled into the binary
 # (src/cli/assets.h): the server serves them from memory and reports inline
@@ -109,7 +113,7 @@ $(SHARED_LIB): $(LIB_OBJ)
 	ln -sf libhashpivot.so.$(VERSION) $(OUT)/libhashpivot.so
 
 $(BIN): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LIBS) $(CLI_LIBS)
 
 # hashpivot-mpi: the front end without its main(), plus src/mpi/main.c,
 # compiled and linked with Open MPI's wrapper (built when mpicc is there,
@@ -125,7 +129,7 @@ $(OUT)/obj/src/mpi/main.o: src/mpi/main.c
 	@mkdir -p $(@D)
 	$(MPICC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 $(MPI_BIN): $(OUT)/obj/src/mpi/main.o $(filter-out %/hashpivot.o,$(CLI_OBJ)) $(STATIC_LIB)
-	$(MPICC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(MPICC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CLI_LIBS)
 
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	@mkdir -p $(@D)

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "hashpivot/consensus.h"
 #include "hashpivot/parse.h"
+#include "hashpivot/scenario.h"
 
 /*
  * Reals are printed in the shortest of %.15g, %.16g, %.17g that reads back
@@ -455,4 +456,29 @@ void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits)
 		cli_set_real(obj, key, difficulty);
 	else
 		json_object_set_new(obj, key, json_null());
+}
+
+enum hp_status cli_scenario_load(const struct cli_ctx *ctx, const char *path,
+				 const struct hp_catalog *cat, struct hp_scenario *sc,
+				 struct hp_error *err)
+{
+	const struct hp_scenario_options sealed = { .no_files = true };
+
+	if (ctx->scenario_text)
+		return hp_scenario_parse_opts(ctx->scenario_text, ctx->scenario_len, &sealed, cat, sc,
+					      err);
+	return hp_scenario_load(path, cat, sc, err);
+}
+
+void cli_ctx_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct cli_ctx *c = ctx;
+
+	if (c->progress && total)
+		c->progress(c->progress_ctx, (double)done / (double)total);
+}
+
+void cli_ctx_progress_size(void *ctx, size_t done, size_t total)
+{
+	cli_ctx_progress(ctx, done, total);
 }

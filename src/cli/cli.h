@@ -32,6 +32,7 @@
 #include "hashpivot/mining.h"
 
 struct hp_catalog;
+struct hp_scenario;
 
 #define CLI_NEEDS_DATA 1u
 
@@ -55,6 +56,28 @@ struct cli_ctx {
 				     before the first cli_next_option; at
 				     CLI_DONE the first operand */
 	int end;                  /* operands are moved to argv[end..argc) */
+
+	/*
+	 * Set by the server (`hashpivot serve`), zero in the CLI. The
+	 * scenario document itself instead of --scenario FILE, parsed with
+	 * no file references allowed (cli_scenario_load); the long commands'
+	 * progress (fraction done, 0..1, from any thread) and a flag they
+	 * poll to stop (HP_ECANCELED); and the server's budgets, refused as
+	 * bad input naming --paths or --years (0: none): simulate's days and
+	 * paths x days, pivot's and treasury's paths x (months + 1) x
+	 * strategies. With check_only, pivot, treasury and simulate stop
+	 * (exit 0, no output) once every input has passed, before the Monte
+	 * Carlo run: the server refuses bad input to a job before queueing it.
+	 */
+	const char *scenario_text;
+	size_t scenario_len;
+	void (*progress)(void *progress_ctx, double fraction);
+	void *progress_ctx;
+	const volatile int *cancel;
+	int64_t max_days;
+	uint64_t max_path_days;
+	uint64_t max_path_months;
+	bool check_only;
 };
 
 struct cli_command {
@@ -205,6 +228,7 @@ int cmd_machines(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
 
 /*
  * How `simulate` runs its paths: hashpivot runs them all on threads;
@@ -222,6 +246,22 @@ struct cli_sim_runner {
 int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_sim_runner *runner);
 /* The runner cmd_simulate uses from now on (NULL: the local one). */
 void cli_set_sim_runner(const struct cli_sim_runner *runner);
+
+/*
+ * The scenario of a command: ctx->scenario_text when set (no file
+ * references allowed: hp_scenario_parse_opts with no_files), else the file
+ * at path (hp_scenario_load).
+ */
+enum hp_status cli_scenario_load(const struct cli_ctx *ctx, const char *path,
+				 const struct hp_catalog *cat, struct hp_scenario *sc,
+				 struct hp_error *err);
+/* Progress callbacks that hand done / total to ctx->progress (ctx is the
+ * struct cli_ctx). */
+void cli_ctx_progress(void *ctx, uint64_t done, uint64_t total);
+void cli_ctx_progress_size(void *ctx, size_t done, size_t total);
+
+/* The command table's row for name, or NULL (src/cli/main.c). */
+const struct cli_command *cli_command_find(const char *name);
 
 /* The whole front end: argv[1] is the command (src/cli/main.c). The
  * hashpivot binary's main() is just this; hashpivot-mpi calls it too. */

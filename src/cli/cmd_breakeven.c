@@ -39,7 +39,8 @@ struct row {
 	struct hp_payback pb;
 };
 
-static enum sort_key sort_by;
+/* qsort's comparator reads it; per thread, for the server's threads. */
+static _Thread_local enum sort_key sort_by;
 
 /* Ascending shutdown price or payback, descending profit; ties by name. */
 static int row_cmp(const void *a, const void *b)

@@ -67,13 +67,13 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
 		goto out;
 	}
-	if (!path) {
+	if (!path && !ctx->scenario_text) {
 		rc = cli_usage_error(ctx, "--scenario: missing; see 'hashpivot fleet --help'");
 		goto out;
 	}
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
-	if (hp_scenario_load(path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
+	if (cli_scenario_load(ctx, path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
 		goto fail;
 
 	json_t *o = json_object();

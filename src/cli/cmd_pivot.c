@@ -312,7 +312,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	}
 	if (ctx->ind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
-	if (!o->scenario)
+	if (!o->scenario && !ctx->scenario_text)
 		return cli_usage_error(ctx, "--scenario: missing; see 'hashpivot %s --help'",
 				       ctx->cmd->name);
 	return 0;
@@ -351,7 +351,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		goto out;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
-	if (hp_scenario_load(o.scenario, &cat, &sc, &err))
+	if (cli_scenario_load(ctx, o.scenario, &cat, &sc, &err))
 		goto fail;
 	snprintf(hist, sizeof(hist), "%s/btc_usd_daily.csv", ctx->data_dir);
 	if (hp_scenario_load_history(&sc, hist, &err))
@@ -397,6 +397,26 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		cli_progress_start(&pg, ctx->cmd->name, ctx->err);
 		cfg.progress = cli_progress_show_size;
 		cfg.progress_ctx = &pg;
+	} else if (ctx->progress) {
+		cfg.progress = cli_ctx_progress_size;
+		cfg.progress_ctx = ctx;
+	}
+	cfg.cancel = ctx->cancel;
+	if (ctx->max_path_months) {
+		uint64_t plans = cfg.has_only || !sc.pivot.nstrategies ? 1 : sc.pivot.nstrategies;
+		uint64_t months = (uint64_t)sc.market.horizon_months + 1;
+		if ((double)cfg.paths * (double)months * (double)plans > (double)ctx->max_path_months) {
+			rc = cli_usage_error(ctx, "--paths: %zu paths x %llu months x %llu strategies "
+					     "is over this server's budget of %llu path-months",
+					     cfg.paths, (unsigned long long)months,
+					     (unsigned long long)plans,
+					     (unsigned long long)ctx->max_path_months);
+			goto out;
+		}
+	}
+	if (ctx->check_only) {
+		rc = 0;
+		goto out;
 	}
 	if (hp_pivot_run(&sc, &cfg, &r, &err))
 		goto fail;

@@ -436,7 +436,7 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	if (hp_catalog_load(&cat, path, &err))
 		goto fail;
 	snprintf(path, sizeof(path), "%s/scenarios/epoch5.json", ctx->data_dir);
-	if (hp_scenario_load(o.scenario ? o.scenario : path, &cat, &sc, &err))
+	if (cli_scenario_load(ctx, o.scenario ? o.scenario : path, &cat, &sc, &err))
 		goto fail;
 	if (!sc.has_industry) {
 		hp_error_set(&err, HP_EINVAL, "industry",
@@ -506,6 +506,23 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	}
 	if (hp_industry_check(&sc.industry, &err))
 		goto fail;
+	if (ctx->max_days && sc.industry.ndays > ctx->max_days) {
+		rc = cli_usage_error(ctx, "--years: %lld days is over this server's limit of %lld days",
+				     (long long)sc.industry.ndays, (long long)ctx->max_days);
+		goto out;
+	}
+	if (ctx->max_path_days &&
+	    (double)cfg.npaths * (double)sc.industry.ndays > (double)ctx->max_path_days) {
+		rc = cli_usage_error(ctx, "--paths: %llu paths x %lld days is over this server's "
+				     "budget of %llu path-days",
+				     (unsigned long long)cfg.npaths, (long long)sc.industry.ndays,
+				     (unsigned long long)ctx->max_path_days);
+		goto out;
+	}
+	if (ctx->check_only) {
+		rc = 0;
+		goto out;
+	}
 	/* an output directory that cannot be made fails before the run */
 	if (o.out && !cli_outdir(o.out, "--out", &err))
 		goto fail;
@@ -513,7 +530,11 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate", ctx->err);
 		cfg.progress = cli_progress_show;
 		cfg.progress_ctx = &pg;
+	} else if (ctx->progress) {
+		cfg.progress = cli_ctx_progress;
+		cfg.progress_ctx = ctx;
 	}
+	cfg.cancel = ctx->cancel;
 	cfg.first_path = 0;
 	if (runner->run(&sc.industry, &cfg, &r, &writer, &err))
 		goto fail;

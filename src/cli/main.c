@@ -296,6 +296,30 @@ static const struct cli_command commands[] = {
 	 "  --previous-change PCT   previous retarget's change in percent (default 0)\n"
 	 "  --json                  machine-readable output\n"
 	 "Times are Unix seconds or YYYY-MM-DDTHH:MM:SSZ.\n"},
+	{"serve", cmd_serve, CLI_NEEDS_DATA,
+	 "the JSON API and the web page over HTTP (libmicrohttpd)",
+	 "usage: hashpivot serve [--bind ADDR] [--port N] [--max-jobs N] [--threads T]\n"
+	 "                       [--http-threads N] [--timeout S] [--data-dir DIR]\n"
+	 "\n"
+	 "Serve the commands as a JSON API under /api/v1/ (docs/api.md) and the web\n"
+	 "page at /. Every result is the bytes of the command's --json output for the\n"
+	 "same inputs; bad input is 400 with the command's one-line message. pivot,\n"
+	 "treasury and simulate run as jobs: POST returns a job id, GET\n"
+	 "/api/v1/jobs/ID its progress and result, DELETE cancels. Prints\n"
+	 "\"hashpivot serve: listening on http://ADDR:PORT/\" on stderr when ready,\n"
+	 "then one access-log line per request. SIGINT or SIGTERM: stop accepting,\n"
+	 "cancel the jobs, exit 0. The server writes no files.\n"
+	 "\n"
+	 "  --bind ADDR       IPv4 or IPv6 address to listen on (default 127.0.0.1)\n"
+	 "  --port N          TCP port, 0 to 65535; 0 picks a free one (default 8080)\n"
+	 "  --max-jobs N      jobs queued or running at once, 1 to 64 (default 2;\n"
+	 "                    429 beyond)\n"
+	 "  --threads T       worker threads of each job, 1 to 256 (default: the\n"
+	 "                    CPUs); results do not depend on it\n"
+	 "  --http-threads N  threads answering requests, 1 to 64 (default 4)\n"
+	 "  --timeout S       close a connection idle for S seconds, 1 to 3600\n"
+	 "                    (default 30)\n"
+	 "  --data-dir DIR    the shipped data (default: as for the other commands)\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -358,6 +382,14 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 			"pass --data-dir DIR or set HASHPIVOT_DATA_DIR\n",
 		ctx->cmd->name);
 	return 1;
+}
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
 }
 
 int cli_run(int argc, char **argv)
