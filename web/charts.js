@@ -126,6 +126,27 @@
 		}
 	};
 
+	/* A long category label as lines of at most width characters. */
+	function wrap(label, width) {
+		var words = String(label).split(" "), lines = [], cur = "";
+
+		words.forEach(function (w) {
+			if (cur && (cur + " " + w).length > width) {
+				lines.push(cur);
+				cur = w;
+			} else {
+				cur = cur ? cur + " " + w : w;
+			}
+		});
+		if (cur)
+			lines.push(cur);
+		return lines.length > 1 ? lines : String(label);
+	}
+
+	function wrapAll(labels, horizontal) {
+		return horizontal ? labels.map(function (l) { return wrap(l, 28); }) : labels;
+	}
+
 	function baseOptions(opts, valueAxis, valueUnit) {
 		var o = {
 			animation: false,
@@ -235,7 +256,7 @@
 		options.scales[horizontal ? "y" : "x"] = {ticks: {autoSkip: false}};
 		if (opts.refLine && typeof opts.refLine.value === "number")
 			plugins.push(refLinePlugin(opts.refLine, vaxis));
-		return draw(el, {type: "bar", data: {labels: opts.labels, datasets: ds},
+		return draw(el, {type: "bar", data: {labels: wrapAll(opts.labels, horizontal), datasets: ds},
 				 options: options, plugins: plugins});
 	}
 
@@ -298,7 +319,7 @@
 		options.scales[horizontal ? "y" : "x"] = {ticks: {autoSkip: false}};
 		if (opts.refLine && typeof opts.refLine.value === "number")
 			plugins.push(refLinePlugin(opts.refLine, vaxis));
-		return draw(el, {type: "bar", data: {labels: opts.labels, datasets: ds},
+		return draw(el, {type: "bar", data: {labels: wrapAll(opts.labels, horizontal), datasets: ds},
 				 options: options, plugins: plugins});
 	}
 

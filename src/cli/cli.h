@@ -260,7 +260,7 @@ enum hp_status cli_scenario_load(const struct cli_ctx *ctx, const char *path,
 void cli_ctx_progress(void *ctx, uint64_t done, uint64_t total);
 void cli_ctx_progress_size(void *ctx, size_t done, size_t total);
 
-/* The command table's row for name, or NULL (src/cli/main.c). */
+/* The row of commands[] (src/cli/main.c) called name, or NULL. */
 const struct cli_command *cli_command_find(const char *name);
 
 /* The whole front end: argv[1] is the command (src/cli/main.c). The

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/alloc.h"
 #include "hashpivot/machines.h"
 #include "hashpivot/mining.h"
@@ -109,6 +110,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	static const struct option opts[] = {
 		{"machine", required_argument, NULL, OPT_MACHINE},
 		{"all", no_argument, NULL, OPT_ALL},
+		CLI_REPORT_OPTION,
 		CLI_CATALOG_OPTIONS,
 		{"power-price-usd-per-kwh", required_argument, NULL, OPT_POWER_PRICE},
 		{"pue", required_argument, NULL, OPT_PUE},
@@ -131,7 +133,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_catalog cat = {0};
 	struct hp_error err = {0};
 	struct cli_catalog_opts co = {0};
-	const char *machine = NULL, *machine_price = NULL;
+	const char *machine = NULL, *machine_price = NULL, *report = NULL;
 	size_t nrows = 0;
 	struct row *rows = NULL;
 	bool all = false;
@@ -152,6 +154,9 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 		switch (c) {
 		case OPT_MACHINE:
 			machine = a;
+			break;
+		case CLI_OPT_REPORT:
+			report = ctx->arg;
 			break;
 		case OPT_ALL:
 			all = true;
@@ -236,6 +241,8 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if ((rc = cli_net_finish(ctx, &net)))
 		goto out;
+	if (report && !cli_report_check(report, &err))
+		goto fail;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 
@@ -321,6 +328,14 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 		cli_set_bool(o, "switch_off_when_unprofitable", !pin.run_when_unprofitable);
 	}
 	cli_net_echo(o, &net);
+	if (report) {
+		static const char *const data[] = { "machines.csv", NULL };
+		struct cli_report rp = { .path = report, .data = data, .result = o };
+		if (!cli_report_write(ctx, argc, argv, &rp, &err)) {
+			json_decref(o);
+			goto fail;
+		}
+	}
 	rc = cli_emit(ctx, o);
 	goto out;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/alloc.h"
 #include "hashpivot/fleet.h"
 #include "hashpivot/machines.h"
@@ -35,6 +36,7 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{"scenario", required_argument, NULL, OPT_SCENARIO},
+		CLI_REPORT_OPTION,
 		CLI_CATALOG_OPTIONS,
 		CLI_COMMON_OPTIONS,
 		{0},
@@ -44,7 +46,8 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_fleet_result r = {0};
 	struct hp_error err = {0};
 	struct cli_catalog_opts co = {0};
-	const char *path = NULL;
+	const char *path = NULL, *report = NULL;
+	static const char *const data[] = { "machines.csv", NULL };
 	int c, rc = 2;
 	char key[96];
 
@@ -60,6 +63,8 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		}
 		if (c == OPT_SCENARIO)
 			path = ctx->arg;
+		else if (c == CLI_OPT_REPORT)
+			report = ctx->arg;
 		else
 			cli_catalog_option(&co, c, ctx->arg);
 	}
@@ -71,6 +76,8 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage_error(ctx, "--scenario: missing; see 'hashpivot fleet --help'");
 		goto out;
 	}
+	if (report && !cli_report_check(report, &err))
+		goto fail;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 	if (cli_scenario_load(ctx, path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
@@ -139,6 +146,13 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	json_object_set_new(o, "sites", sites);
 	json_object_set_new(o, "lines", lines);
+	if (report) {
+		struct cli_report rp = { .path = report, .scenario = path, .data = data, .result = o };
+		if (!cli_report_write(ctx, argc, argv, &rp, &err)) {
+			json_decref(o);
+			goto fail;
+		}
+	}
 	rc = cli_emit(ctx, o);
 	goto out;
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/alloc.h"
 #include "hashpivot/calendar.h"
 #include "hashpivot/machines.h"
@@ -34,7 +35,7 @@ enum {
 };
 
 struct opts {
-	const char *scenario, *paths, *seed, *threads, *csv, *strategy;
+	const char *scenario, *paths, *seed, *threads, *csv, *strategy, *report;
 	bool progress;
 };
 
@@ -274,6 +275,168 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 	return cli_outfile_commit(&b, err);
 }
 
+/*
+ * What pivot (or treasury) prints: the --json document when json is set,
+ * else the tables a person reads.
+ */
+static json_t *doc_json(const struct hp_scenario *sc, const struct hp_pivot_config *cfg,
+			const struct hp_pivot_result *r, bool treasury, bool json)
+{
+	json_t *out = json_object();
+	echo_run(out, sc, cfg, r);
+	if (!treasury) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < r->nstrategies; i++)
+			json_array_append_new(a, strategy_json(r, &r->strategies[i]));
+		if (json) {
+			json_object_set_new(out, "strategies", a);
+		} else {
+			/* a table a person reads: the key figures, in millions */
+			json_t *t = json_array(), *w = json_array();
+			json_decref(a);
+			for (size_t i = 0; i < r->nstrategies; i++) {
+				const struct hp_pivot_strategy *st = &r->strategies[i];
+				json_t *x = json_object();
+				cli_set_str(x, "strategy", st->strategy->name);
+				cli_set_real(x, "npv_p5_musd", st->npv_usd.p5 / 1e6);
+				cli_set_real(x, "npv_p50_musd", st->npv_usd.p50 / 1e6);
+				cli_set_real(x, "npv_p95_musd", st->npv_usd.p95 / 1e6);
+				cli_set_real(x, "npv_mean_musd", st->npv_usd.mean / 1e6);
+				cli_set_real(x, "vs_mining_p50_musd",
+					     st->has_baseline ? st->npv_vs_mining_usd.p50 / 1e6 : NAN);
+				if (st->strategy->nconv && st->has_baseline &&
+				    st->irr.kind != HP_IRR_UNIQUE)
+					cli_set_str(x, "irr_pct",
+						    hp_finance_irr_kind_name(st->irr.kind));
+				else
+					cli_set_real(x, "irr_pct", st->irr_pct_per_year);
+				cli_set_real(x, "payback_mo", st->payback.periods);
+				cli_set_real(x, "p_no_cash", st->p_out_of_cash);
+				cli_set_real(x, "btc_sold", st->btc_sold.mean);
+				cli_set_real(x, "usd_per_kwh", st->strategy->nconv
+								       ? st->hosting_revenue_usd_per_kwh
+								       : r->mining_revenue_usd_per_kwh);
+				json_array_append_new(t, x);
+				for (size_t k = 0; st->strategy->wait && k < st->nrule; k++) {
+					json_t *y = json_object();
+					cli_set_str(y, "wait_strategy", st->strategy->name);
+					cli_set_int(y, "month", st->rule[k].month);
+					cli_set_real(y, "convert_share", st->rule[k].convert_share);
+					cli_set_real(y, "convert_below_usd",
+						     st->rule[k].convert_below_usd);
+					json_array_append_new(w, y);
+				}
+			}
+			json_object_set_new(out, "strategies", t);
+			if (json_array_size(w))
+				json_object_set_new(out, "wait_rule", w);
+			else
+				json_decref(w);
+		}
+	} else {
+		const struct hp_pivot_strategy *st = &r->strategies[0];
+		json_t *months = json_array();
+		cli_set_str(out, "strategy", st->strategy->name);
+		cli_set_real(out, "start_btc", sc->treasury.btc);
+		cli_set_real(out, "start_cash_usd", sc->treasury.cash_usd);
+		cli_set_real(out, "p_out_of_cash", st->p_out_of_cash);
+		cli_set_real(out, "p_margin_call", st->p_margin_call);
+		cli_set_real(out, "p_liquidation", st->p_liquidation);
+		cli_set_real(out, "defi_yield_btc", st->defi_yield_btc);
+		cli_set_real(out, "defi_loss_btc", st->defi_loss_btc);
+		cli_set_real(out, "mining_btc", st->mining_btc);
+		cli_set_int(out, "path_0_events", (int64_t)(st->nevents + st->events_dropped));
+		if (json) {
+			json_object_del(out, "path_0_events");
+			json_object_set_new(out, "btc_sold", dist_json(&st->btc_sold));
+			json_object_set_new(out, "btc_sold_by_cause",
+					    cause_dists_json(st->btc_sold_by_cause_dist));
+			json_object_set_new(out, "usd_from_sales_by_cause",
+					    causes_json(st->usd_from_sales_by_cause));
+			json_object_set_new(out, "out_of_cash_month", dist_json(&st->out_of_cash_month));
+			json_object_set_new(out, "first_margin_call_month",
+					    dist_json(&st->first_margin_call_month));
+			json_object_set_new(out, "liquidation_month", dist_json(&st->liquidation_month));
+			json_object_set_new(out, "end_btc", dist_json(&st->end_btc));
+			json_object_set_new(out, "end_cash_usd", dist_json(&st->end_cash_usd));
+			json_object_set_new(out, "price_usd", series_json(r, &r->price));
+			json_object_set_new(out, "treasury_btc", series_json(r, &st->btc));
+			json_object_set_new(out, "cash_usd", series_json(r, &st->cash_usd));
+			json_object_set_new(out, "net_usd", series_json(r, &st->net_usd));
+			json_object_set_new(out, "path_0_events", events_json(r, st));
+		} else {
+			char key[64];
+			cli_set_real(out, "btc_sold_mean", st->btc_sold.mean);
+			cli_set_real(out, "btc_sold_p95", st->btc_sold.p95);
+			for (int k = 0; k < HP_SALE_NCAUSES; k++) {
+				snprintf(key, sizeof(key), "btc_sold_%s_mean", hp_treasury_cause_name(k));
+				cli_set_real(out, key, st->btc_sold_by_cause[k]);
+			}
+			cli_set_real(out, "end_btc_p50", st->end_btc.p50);
+			cli_set_real(out, "end_cash_usd_p50", st->end_cash_usd.p50);
+			/* one row a year */
+			for (size_t m = 0; m <= r->nmonths; m += (m + 12 <= r->nmonths || m == r->nmonths) ? 12 : r->nmonths - m) {
+				json_t *x = json_object();
+				char date[24];
+				format_day(r->month_start_day[m], date);
+				cli_set_int(x, "month", (int64_t)m);
+				cli_set_str(x, "date", date);
+				cli_set_real(x, "price_p50", r->price.p50[m]);
+				cli_set_real(x, "btc_p5", st->btc.p5[m]);
+				cli_set_real(x, "btc_p50", st->btc.p50[m]);
+				cli_set_real(x, "btc_p95", st->btc.p95[m]);
+				cli_set_real(x, "cash_p5_musd", st->cash_usd.p5[m] / 1e6);
+				cli_set_real(x, "cash_p50_musd", st->cash_usd.p50[m] / 1e6);
+				cli_set_real(x, "net_p50_musd", st->net_usd.p50[m] / 1e6);
+				json_array_append_new(months, x);
+				if (m == r->nmonths)
+					break;
+			}
+			json_object_set_new(out, "years", months);
+			months = NULL;
+		}
+		if (months)
+			json_decref(months);
+	}
+	return out;
+}
+
+/*
+ * The HTML report, from the --json document doc; pivot's report also
+ * shows the month series of each strategy (recorded for it: cfg.series),
+ * which its --json leaves out.
+ */
+static bool write_report(const struct cli_ctx *ctx, int argc, char **argv, const char *path,
+			 const char *scenario, const struct hp_pivot_result *r, bool treasury,
+			 const json_t *doc, struct hp_error *err)
+{
+	static const char *const data[] = { "machines.csv", "btc_usd_daily.csv", NULL };
+	struct cli_report rp = { .path = path, .scenario = scenario, .data = data, .result = doc };
+	json_t *extra = NULL, *a;
+	bool ok;
+
+	if (!treasury) {
+		extra = json_object();
+		a = json_array();
+		json_object_set_new(extra, "price_usd", series_json(r, &r->price));
+		for (size_t i = 0; i < r->nstrategies; i++) {
+			const struct hp_pivot_strategy *st = &r->strategies[i];
+			json_t *x = json_object();
+			cli_set_str(x, "name", st->strategy->name);
+			json_object_set_new(x, "treasury_btc", series_json(r, &st->btc));
+			json_object_set_new(x, "cash_usd", series_json(r, &st->cash_usd));
+			json_object_set_new(x, "net_usd", series_json(r, &st->net_usd));
+			json_object_set_new(x, "cumulative_fcf_usd", series_json(r, &st->cum_fcf_usd));
+			json_array_append_new(a, x);
+		}
+		json_object_set_new(extra, "strategies", a);
+		rp.extra = extra;
+	}
+	ok = cli_report_write(ctx, argc, argv, &rp, err);
+	json_decref(extra);
+	return ok;
+}
+
 /* ------------------------------------------------------------------ */
 /* the commands                                                         */
 /* ------------------------------------------------------------------ */
@@ -289,6 +452,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		{"csv", required_argument, NULL, OPT_CSV},
 		{"progress", no_argument, NULL, OPT_PROGRESS},
 		{"strategy", required_argument, NULL, OPT_STRATEGY},
+		CLI_REPORT_OPTION,
 		CLI_CATALOG_OPTIONS,
 		CLI_COMMON_OPTIONS,
 		{0},
@@ -307,6 +471,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		case OPT_CSV: o->csv = ctx->arg; break;
 		case OPT_PROGRESS: o->progress = true; break;
 		case OPT_STRATEGY: o->strategy = ctx->arg; break;
+		case CLI_OPT_REPORT: o->report = ctx->arg; break;
 		default: cli_catalog_option(co, c, ctx->arg);
 		}
 	}
@@ -392,7 +557,9 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		cfg.has_only = true;
 		cfg.only = 0;
 	}
-	cfg.series = treasury || o.csv;
+	cfg.series = treasury || o.csv || o.report;
+	if (o.report && !cli_report_check(o.report, &err))
+		goto fail;
 	if (o.progress || isatty(fileno(ctx->err))) {
 		cli_progress_start(&pg, ctx->cmd->name, ctx->err);
 		cfg.progress = cli_progress_show_size;
@@ -423,121 +590,17 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 	if (o.csv && !write_csv(o.csv, ctx->cmd->name, &r, &err))
 		goto fail;
 
-	json_t *out = json_object();
-	echo_run(out, &sc, &cfg, &r);
-	if (!treasury) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < r.nstrategies; i++)
-			json_array_append_new(a, strategy_json(&r, &r.strategies[i]));
-		if (ctx->json) {
-			json_object_set_new(out, "strategies", a);
-		} else {
-			/* a table a person reads: the key figures, in millions */
-			json_t *t = json_array(), *w = json_array();
-			json_decref(a);
-			for (size_t i = 0; i < r.nstrategies; i++) {
-				const struct hp_pivot_strategy *st = &r.strategies[i];
-				json_t *x = json_object();
-				cli_set_str(x, "strategy", st->strategy->name);
-				cli_set_real(x, "npv_p5_musd", st->npv_usd.p5 / 1e6);
-				cli_set_real(x, "npv_p50_musd", st->npv_usd.p50 / 1e6);
-				cli_set_real(x, "npv_p95_musd", st->npv_usd.p95 / 1e6);
-				cli_set_real(x, "npv_mean_musd", st->npv_usd.mean / 1e6);
-				cli_set_real(x, "vs_mining_p50_musd",
-					     st->has_baseline ? st->npv_vs_mining_usd.p50 / 1e6 : NAN);
-				if (st->strategy->nconv && st->has_baseline &&
-				    st->irr.kind != HP_IRR_UNIQUE)
-					cli_set_str(x, "irr_pct",
-						    hp_finance_irr_kind_name(st->irr.kind));
-				else
-					cli_set_real(x, "irr_pct", st->irr_pct_per_year);
-				cli_set_real(x, "payback_mo", st->payback.periods);
-				cli_set_real(x, "p_no_cash", st->p_out_of_cash);
-				cli_set_real(x, "btc_sold", st->btc_sold.mean);
-				cli_set_real(x, "usd_per_kwh", st->strategy->nconv
-								       ? st->hosting_revenue_usd_per_kwh
-								       : r.mining_revenue_usd_per_kwh);
-				json_array_append_new(t, x);
-				for (size_t k = 0; st->strategy->wait && k < st->nrule; k++) {
-					json_t *y = json_object();
-					cli_set_str(y, "wait_strategy", st->strategy->name);
-					cli_set_int(y, "month", st->rule[k].month);
-					cli_set_real(y, "convert_share", st->rule[k].convert_share);
-					cli_set_real(y, "convert_below_usd",
-						     st->rule[k].convert_below_usd);
-					json_array_append_new(w, y);
-				}
-			}
-			json_object_set_new(out, "strategies", t);
-			if (json_array_size(w))
-				json_object_set_new(out, "wait_rule", w);
-			else
-				json_decref(w);
+	json_t *out = doc_json(&sc, &cfg, &r, treasury, ctx->json);
+	if (o.report) {
+		json_t *doc = ctx->json ? out : doc_json(&sc, &cfg, &r, treasury, true);
+		bool ok = doc && write_report(ctx, argc, argv, o.report, o.scenario, &r, treasury,
+					      doc, &err);
+		if (doc != out)
+			json_decref(doc);
+		if (!ok) {
+			json_decref(out);
+			goto fail;
 		}
-	} else {
-		const struct hp_pivot_strategy *st = &r.strategies[0];
-		json_t *months = json_array();
-		cli_set_str(out, "strategy", st->strategy->name);
-		cli_set_real(out, "start_btc", sc.treasury.btc);
-		cli_set_real(out, "start_cash_usd", sc.treasury.cash_usd);
-		cli_set_real(out, "p_out_of_cash", st->p_out_of_cash);
-		cli_set_real(out, "p_margin_call", st->p_margin_call);
-		cli_set_real(out, "p_liquidation", st->p_liquidation);
-		cli_set_real(out, "defi_yield_btc", st->defi_yield_btc);
-		cli_set_real(out, "defi_loss_btc", st->defi_loss_btc);
-		cli_set_real(out, "mining_btc", st->mining_btc);
-		cli_set_int(out, "path_0_events", (int64_t)(st->nevents + st->events_dropped));
-		if (ctx->json) {
-			json_object_del(out, "path_0_events");
-			json_object_set_new(out, "btc_sold", dist_json(&st->btc_sold));
-			json_object_set_new(out, "btc_sold_by_cause",
-					    cause_dists_json(st->btc_sold_by_cause_dist));
-			json_object_set_new(out, "usd_from_sales_by_cause",
-					    causes_json(st->usd_from_sales_by_cause));
-			json_object_set_new(out, "out_of_cash_month", dist_json(&st->out_of_cash_month));
-			json_object_set_new(out, "first_margin_call_month",
-					    dist_json(&st->first_margin_call_month));
-			json_object_set_new(out, "liquidation_month", dist_json(&st->liquidation_month));
-			json_object_set_new(out, "end_btc", dist_json(&st->end_btc));
-			json_object_set_new(out, "end_cash_usd", dist_json(&st->end_cash_usd));
-			json_object_set_new(out, "price_usd", series_json(&r, &r.price));
-			json_object_set_new(out, "treasury_btc", series_json(&r, &st->btc));
-			json_object_set_new(out, "cash_usd", series_json(&r, &st->cash_usd));
-			json_object_set_new(out, "net_usd", series_json(&r, &st->net_usd));
-			json_object_set_new(out, "path_0_events", events_json(&r, st));
-		} else {
-			char key[64];
-			cli_set_real(out, "btc_sold_mean", st->btc_sold.mean);
-			cli_set_real(out, "btc_sold_p95", st->btc_sold.p95);
-			for (int k = 0; k < HP_SALE_NCAUSES; k++) {
-				snprintf(key, sizeof(key), "btc_sold_%s_mean", hp_treasury_cause_name(k));
-				cli_set_real(out, key, st->btc_sold_by_cause[k]);
-			}
-			cli_set_real(out, "end_btc_p50", st->end_btc.p50);
-			cli_set_real(out, "end_cash_usd_p50", st->end_cash_usd.p50);
-			/* one row a year */
-			for (size_t m = 0; m <= r.nmonths; m += (m + 12 <= r.nmonths || m == r.nmonths) ? 12 : r.nmonths - m) {
-				json_t *x = json_object();
-				char date[24];
-				format_day(r.month_start_day[m], date);
-				cli_set_int(x, "month", (int64_t)m);
-				cli_set_str(x, "date", date);
-				cli_set_real(x, "price_p50", r.price.p50[m]);
-				cli_set_real(x, "btc_p5", st->btc.p5[m]);
-				cli_set_real(x, "btc_p50", st->btc.p50[m]);
-				cli_set_real(x, "btc_p95", st->btc.p95[m]);
-				cli_set_real(x, "cash_p5_musd", st->cash_usd.p5[m] / 1e6);
-				cli_set_real(x, "cash_p50_musd", st->cash_usd.p50[m] / 1e6);
-				cli_set_real(x, "net_p50_musd", st->net_usd.p50[m] / 1e6);
-				json_array_append_new(months, x);
-				if (m == r.nmonths)
-					break;
-			}
-			json_object_set_new(out, "years", months);
-			months = NULL;
-		}
-		if (months)
-			json_decref(months);
 	}
 	rc = cli_emit(ctx, out);
 	goto out;

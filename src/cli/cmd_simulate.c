@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/calendar.h"
 #include "hashpivot/consensus.h"
 #include "hashpivot/industry.h"
@@ -41,6 +42,7 @@ enum {
 
 struct opts {
 	const char *scenario, *paths, *seed, *threads, *years, *rule, *out, *every, *qerr, *trace;
+	const char *report;
 	bool block_level, progress;
 };
 
@@ -177,16 +179,24 @@ static json_t *run_json(const struct report *rp)
 	return o;
 }
 
+/* Every series, a point every rp->every days. */
+static json_t *all_series_json(const struct report *rp)
+{
+	json_t *s = json_object();
+	size_t k;
+
+	for (k = 0; k < HP_SIM_NSERIES; k++)
+		json_object_set_new(s, hp_sim_series_name((enum hp_sim_series)k), series_json(rp, k));
+	return s;
+}
+
 /* The --json document (also DIR/summary.json). */
 static json_t *summary_json(const struct report *rp)
 {
-	json_t *o = run_json(rp), *s = json_object();
-	size_t k;
+	json_t *o = run_json(rp);
 
 	cli_set_int(o, "every_days", rp->every);
-	for (k = 0; k < HP_SIM_NSERIES; k++)
-		json_object_set_new(s, hp_sim_series_name((enum hp_sim_series)k), series_json(rp, k));
-	json_object_set_new(o, "series", s);
+	json_object_set_new(o, "series", all_series_json(rp));
 	json_object_set_new(o, "cohorts", cohorts_json(rp));
 	return o;
 }
@@ -303,6 +313,45 @@ out:
 	return ok;
 }
 
+/*
+ * The HTML report of the run, from doc (the --json document). Its fan
+ * charts want a point at least every REPORT_EVERY days: with a coarser
+ * --every, the same series at that step go in as "extra".
+ */
+#define REPORT_EVERY 30
+static bool write_report(const struct cli_ctx *ctx, int argc, char **argv, const struct opts *o,
+			 const struct report *rp, const json_t *doc, struct hp_error *err)
+{
+	static const char *const with_epoch5[] = { "machines.csv", "btc_usd_daily.csv",
+						   "Scenario epoch5", NULL };
+	char epoch5[sizeof(ctx->data_dir) + 32];
+	struct cli_report r = { .path = o->report, .result = doc, .data = with_epoch5 };
+	json_t *extra = NULL;
+	bool ok;
+
+	if (o->scenario) {
+		static const char *const plain[] = { "machines.csv", "btc_usd_daily.csv", NULL };
+		r.scenario = o->scenario;
+		r.data = plain;
+	} else {
+		snprintf(epoch5, sizeof(epoch5), "%s/scenarios/epoch5.json", ctx->data_dir);
+		r.scenario = epoch5;
+		r.scenario_shown = "data/scenarios/epoch5.json (shipped, the default)";
+	}
+	if (rp->every > REPORT_EVERY) {
+		struct report fine = *rp;
+
+		fine.every = REPORT_EVERY;
+		extra = json_object();
+		cli_set_int(extra, "every_days", REPORT_EVERY);
+		json_object_set_new(extra, "series", all_series_json(&fine));
+		r.extra = extra;
+	}
+	ok = cli_report_write(ctx, argc, argv, &r, err);
+	json_decref(extra);
+	return ok;
+}
+
 /* DIR/trace.csv (one path, every day) and DIR/retargets.csv. */
 static bool write_trace(const char *dir, const struct hp_industry *ind, uint64_t seed,
 			uint64_t path, struct hp_error *err)
@@ -371,6 +420,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		{"every", required_argument, NULL, OPT_EVERY},
 		{"quantile-error-pct", required_argument, NULL, OPT_QERR},
 		{"trace", required_argument, NULL, OPT_TRACE},
+		CLI_REPORT_OPTION,
 		CLI_COMMON_OPTIONS,
 		{0},
 	};
@@ -393,6 +443,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		case OPT_EVERY: o->every = ctx->arg; break;
 		case OPT_QERR: o->qerr = ctx->arg; break;
 		case OPT_TRACE: o->trace = ctx->arg; break;
+		case CLI_OPT_REPORT: o->report = ctx->arg; break;
 		}
 	}
 	if (ctx->ind < argc)
@@ -421,6 +472,7 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	struct hp_error err = {0};
 	struct cli_progress pg;
 	struct report rp;
+	json_t *doc;
 	char path[sizeof(ctx->data_dir) + 64], hist[sizeof(ctx->data_dir) + 32];
 	int64_t v, trace_path = 0;
 	double x;
@@ -526,6 +578,8 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	/* an output directory that cannot be made fails before the run */
 	if (o.out && !cli_outdir(o.out, "--out", &err))
 		goto fail;
+	if (o.report && !cli_report_check(o.report, &err))
+		goto fail;
 	if (o.progress || isatty(fileno(ctx->err))) {
 		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate", ctx->err);
 		cfg.progress = cli_progress_show;
@@ -551,7 +605,16 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 		goto fail;
 	if (o.trace && !write_trace(o.out, &sc.industry, cfg.seed, (uint64_t)trace_path, &err))
 		goto fail;
-	rc = cli_emit(ctx, ctx->json ? summary_json(&rp) : human_json(&rp));
+	doc = ctx->json || o.report ? summary_json(&rp) : NULL;
+	if (o.report && !write_report(ctx, argc, argv, &o, &rp, doc, &err)) {
+		json_decref(doc);
+		goto fail;
+	}
+	if (!ctx->json) {
+		json_decref(doc);
+		doc = human_json(&rp);
+	}
+	rc = cli_emit(ctx, doc);
 	goto out;
 
 fail:

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/common.h"
 
 static const struct cli_command commands[] = {
@@ -92,11 +93,12 @@ static const struct cli_command commands[] = {
 	 "  --difficulty-growth-pct-per-month G  applied at each retarget (default 0)\n"
 	 "  --price-growth-pct-per-month G       compounded daily (default 0)\n"
 	 "  --run-when-unprofitable  do not switch off on days that lose money\n"
+	 "  --report FILE            also write the HTML report (the ladder with --all)\n"
 	 "  --json                   machine-readable output\n"},
 	{"fleet", cmd_fleet, CLI_NEEDS_DATA,
 	 "a company's fleet: per-site P&L, cost per BTC, break-even prices",
 	 "usage: hashpivot fleet --scenario FILE [--catalog FILE] [--add-machine SPEC]\n"
-	 "                       [--json]\n"
+	 "                       [--report FILE] [--json]\n"
 	 "\n"
 	 "The sites and fleets of a scenario file (docs/scenario.md) at its network\n"
 	 "state: per site and in total hashrate, power, BTC a day, revenue, costs and\n"
@@ -109,6 +111,7 @@ static const struct cli_command commands[] = {
 	 "  --scenario FILE          the scenario (JSON)\n"
 	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
+	 "  --report FILE            also write the HTML report (docs/report.md)\n"
 	 "  --json                   machine-readable output\n"},
 	{"curtail", cmd_curtail, CLI_NEEDS_DATA,
 	 "run a machine only in the hours its power price pays",
@@ -166,7 +169,7 @@ static const struct cli_command commands[] = {
 	 "compare keep-mining and AI/HPC conversion strategies under Monte Carlo",
 	 "usage: hashpivot pivot --scenario FILE [--paths N] [--seed S] [--threads T]\n"
 	 "                       [--csv DIR] [--progress] [--catalog FILE]\n"
-	 "                       [--add-machine SPEC] [--json]\n"
+	 "                       [--add-machine SPEC] [--report FILE] [--json]\n"
 	 "\n"
 	 "Run every strategy of the scenario's \"pivot\" section (docs/scenario.md) -\n"
 	 "keep mining, convert MW to colocation or GPU cloud, hybrids, wait and\n"
@@ -185,12 +188,13 @@ static const struct cli_command commands[] = {
 	 "  --progress        show progress on stderr even when it is not a terminal\n"
 	 "  --catalog FILE    add the machines of a catalog CSV (repeatable)\n"
 	 "  --add-machine SPEC  add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
+	 "  --report FILE     also write the HTML report (docs/report.md)\n"
 	 "  --json            machine-readable output\n"},
 	{"treasury", cmd_treasury, CLI_NEEDS_DATA,
 	 "a miner's BTC treasury and cash under its policy, month by month",
 	 "usage: hashpivot treasury --scenario FILE [--strategy NAME] [--paths N]\n"
 	 "                          [--seed S] [--threads T] [--csv DIR] [--progress]\n"
-	 "                          [--json]\n"
+	 "                          [--report FILE] [--json]\n"
 	 "\n"
 	 "One strategy of the scenario (default: the first; keep mining without a\n"
 	 "\"pivot\" section) with its \"treasury\" policy over Monte Carlo price\n"
@@ -200,14 +204,15 @@ static const struct cli_command commands[] = {
 	 "\n"
 	 "  --scenario FILE   the scenario (JSON)\n"
 	 "  --strategy NAME   the strategy whose treasury to show\n"
-	 "  --paths N, --seed S, --threads T, --csv DIR, --progress  as for pivot\n"
+	 "  --paths N, --seed S, --threads T, --csv DIR, --progress, --report FILE\n"
+	 "                    as for pivot\n"
 	 "  --json            machine-readable output (monthly quantile series)\n"},
 	{"simulate", cmd_simulate, CLI_NEEDS_DATA,
 	 "the mining industry over Monte Carlo price paths: hashrate, difficulty, security",
 	 "usage: hashpivot simulate [--scenario FILE] [--paths N] [--seed S] [--threads T]\n"
 	 "                          [--years Y] [--block-level] [--rule RULE] [--out DIR]\n"
 	 "                          [--trace PATH] [--every D] [--quantile-error-pct X]\n"
-	 "                          [--progress] [--json]\n"
+	 "                          [--progress] [--report FILE] [--json]\n"
 	 "\n"
 	 "Miner cohorts (fleets, power prices, balance sheets, treasuries, AI pivot\n"
 	 "options) mine one chain day by day: machines switch off below their shutdown\n"
@@ -233,6 +238,7 @@ static const struct cli_command commands[] = {
 	 "  --every D         days between the points of --json's series (default 30)\n"
 	 "  --quantile-error-pct X  relative error of the quantiles (default 0.5)\n"
 	 "  --progress        show progress on stderr even when it is not a terminal\n"
+	 "  --report FILE     also write the HTML report (docs/report.md)\n"
 	 "  --json            machine-readable output\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"
@@ -320,9 +326,30 @@ static const struct cli_command commands[] = {
 	 "  --timeout S       close a connection idle for S seconds, 1 to 3600\n"
 	 "                    (default 30)\n"
 	 "  --data-dir DIR    the shipped data (default: as for the other commands)\n"},
+	{"report", cmd_report, CLI_NEEDS_DATA,
+	 "run a command and write its self-contained HTML report",
+	 "usage: hashpivot report [--out FILE] COMMAND [OPTIONS...]\n"
+	 "\n"
+	 "Run COMMAND (simulate, pivot, treasury, fleet or breakeven) with its\n"
+	 "options and write its report instead of its output: one HTML file with\n"
+	 "the question and the answer, the key figures, fan charts of the time\n"
+	 "series, bar and ladder charts, every assumption with its source and the\n"
+	 "command line that reproduces it (docs/report.md). It opens offline:\n"
+	 "the data, Chart.js and the page's code are all inside. Prints where it\n"
+	 "wrote it. The same as COMMAND's --report FILE.\n"
+	 "\n"
+	 "  --out FILE        the report (default: COMMAND-report.html here)\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
 
 static void print_help(FILE *fp)
 {
@@ -382,14 +409,6 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 			"pass --data-dir DIR or set HASHPIVOT_DATA_DIR\n",
 		ctx->cmd->name);
 	return 1;
-}
-
-const struct cli_command *cli_command_find(const char *name)
-{
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
-	return NULL;
 }
 
 int cli_run(int argc, char **argv)
