@@ -50,19 +50,24 @@ function start_server(log) {
 	return new Promise(function (resolve, reject) {
 		const srv = spawn(bin, ['serve', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
 		let buf = '';
+		let listening = false;
 		const timer = setTimeout(() => reject(new Error('no "listening on" line within 10 s')), 10000);
-		srv.on('error', reject);
-		srv.on('exit', function (code) {
+		const early = function (code) {
 			clearTimeout(timer);
 			reject(new Error('the server exited with status ' + code + ' before listening'));
-		});
+		};
+		srv.on('error', reject);
+		srv.on('exit', early);
 		srv.stderr.on('data', function (d) {
 			log.write(d);
+			if (listening)
+				return;
 			buf += d.toString();
 			const m = /hashpivot serve: listening on (http:\/\/[^\s]+\/)/.exec(buf);
 			if (m) {
+				listening = true;
 				clearTimeout(timer);
-				srv.removeAllListeners('exit');
+				srv.off('exit', early);
 				resolve({ srv: srv, url: m[1] });
 			}
 		});
@@ -319,8 +324,8 @@ async function main() {
 					job = r;
 			};
 			page.on('response', seen);
-			await page.fill('#simulate-paths', '100000');
-			await page.fill('#simulate-years', '10');
+			await page.fill('#simulate-paths', '18000');
+			await page.fill('#simulate-years', '5');
 			await page.click('#simulate-run');
 			await page.waitForFunction(() => !document.getElementById('simulate-cancel').disabled, null, { timeout: WAIT_MS });
 			await page.click('#simulate-cancel');
