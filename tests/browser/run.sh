@@ -24,7 +24,7 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 if [ ! -f "$dir/node_modules/playwright-core/package.json" ]; then
 	echo "browser: installing playwright-core (npm ci in $dir)"
-	if ! (cd "$dir" && npm ci --no-audit --no-fund >/dev/null); then
+	if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
 		echo "browser: npm ci failed in $dir"
 		echo "browser: 0 passed, 1 failed"
 		exit 1
