@@ -55,6 +55,8 @@ run_suite() { # tag label script
 run_suite cli "cli golden" tests/cli/run.sh
 run_suite bad "bad inputs" tests/bad/run.sh
 run_suite determinism "threads, byte for byte" tests/determinism.sh
+run_suite api "server API" tests/server/api.sh
+run_suite load "server load" tests/server/load.sh
 # The page in headless Chromium against `hashpivot serve` (skipped, saying
 # so, where chromium is absent; screenshots in $out/test-out).
 run_suite browser "browser (chromium)" tests/browser/run.sh

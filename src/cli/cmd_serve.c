@@ -9,6 +9,7 @@
  * every thread and returns 0. It writes no file at any time, so there is
  * nothing half-written to clean up.
  */
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,12 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if (ctx->ind < argc)
 		return cli_usage_error(ctx, "unexpected argument '%.60s'", argv[ctx->ind]);
+	{
+		unsigned char addr[sizeof(struct in6_addr)];
+		if (inet_pton(AF_INET, cfg.bind, addr) != 1 && inet_pton(AF_INET6, cfg.bind, addr) != 1)
+			return cli_usage_error(ctx, "--bind: not an IPv4 or IPv6 address, got '%.60s'",
+					       cfg.bind);
+	}
 	cfg.data_dir = ctx->data_dir;
 
 	sigemptyset(&sigs);

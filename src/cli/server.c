@@ -333,9 +333,13 @@ static enum MHD_Result respond_error(struct MHD_Connection *c, struct request *r
 	return respond_value(c, rq, status, v, allow);
 }
 
-/* The command's output as the response: 200 with its bytes, or its error. */
+/*
+ * The command's output as the response: 200 with its bytes, or its error.
+ * An error about the operand (the usage's "BITS", "HEX80") names the
+ * query parameter that carries it.
+ */
 static enum MHD_Result respond_run(struct MHD_Connection *c, struct request *rq,
-				   const struct cli_command *cmd, struct srv_output *o)
+				   const struct route *rt, struct srv_output *o)
 {
 	int status = srv_http_status(o->rc);
 	enum MHD_Result ret;
@@ -344,7 +348,11 @@ static enum MHD_Result respond_run(struct MHD_Connection *c, struct request *rq,
 		ret = respond_json(c, rq, 200, o->out, o->out_len);
 		o->out = NULL;
 	} else {
-		ret = respond_value(c, rq, status, srv_error_object(status, cmd->name, o->err), NULL);
+		json_t *v = srv_error_object(status, rt->name, o->err);
+		const char *f = json_string_value(json_object_get(v, "field"));
+		if (f && rt->operand && strspn(f, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(f))
+			json_object_set_new(v, "field", json_string(rt->operand));
+		ret = respond_value(c, rq, status, v, NULL);
 	}
 	srv_output_release(o);
 	return ret;
@@ -523,7 +531,7 @@ static enum MHD_Result api_command(struct srv *s, struct MHD_Connection *c, stru
 		}
 		if (o.rc != 0) {
 			args_release(&a);
-			return respond_run(c, rq, cmd, &o);
+			return respond_run(c, rq, rt, &o);
 		}
 		srv_output_release(&o);
 		switch (srv_jobs_submit(s->jobs, cmd, a.argc, a.argv, ctx.scenario_text,
@@ -559,7 +567,7 @@ static enum MHD_Result api_command(struct srv *s, struct MHD_Connection *c, stru
 		return respond_error(c, rq, 500, rt->name, NULL, "out of memory");
 	}
 	args_release(&a);
-	return respond_run(c, rq, cmd, &o);
+	return respond_run(c, rq, rt, &o);
 }
 
 static enum MHD_Result api_version(struct MHD_Connection *c, struct request *rq)
