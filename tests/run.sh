@@ -60,6 +60,7 @@ run_suite load "server load" tests/server/load.sh
 # The page in headless Chromium against `hashpivot serve` (skipped, saying
 # so, where chromium is absent; screenshots in $out/test-out).
 run_suite browser "browser (chromium)" tests/browser/run.sh
+run_suite report "html reports" tests/report/run.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then

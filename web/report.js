@@ -63,9 +63,16 @@
 		parent.appendChild(g);
 	}
 
-	/* A titled box with a chart container; returns the container. */
-	function chartBox(grid, title, note, cls) {
+	/*
+	 * A titled box with a chart container; returns the container. A tall
+	 * chart (a ladder) takes the whole width, and rows enough room for n
+	 * labels.
+	 */
+	function chartBox(grid, title, note, cls, n) {
 		var c = el("div", {id: "chart-" + (++nchart), "class": "hp-chart" + (cls ? " " + cls : "")});
+
+		if (cls === "tall" && n)
+			c.style.height = Math.max(320, 18 * n + 90) + "px";
 		var box = el("div", {"class": "chart-box" + (cls === "tall" ? " wide" : "")},
 			     [el("h3", {text: title})]);
 
@@ -531,13 +538,13 @@
 		s = section("ladder", "The shutdown-price ladder");
 		var g = grid(s);
 		HPCharts.bars(chartBox(g, "Shutdown BTC price per machine", "below it a machine no longer " +
-				       "pays for its power; red: above today's price", "tall"), {
+				       "pays for its power; red: above today's price", "tall", bySd.length), {
 			labels: bySd.map(function (m) { return m.machine; }), unit: "usd", horizontal: true,
 			values: bySd.map(function (m) { return m.shutdown_price_usd; }),
 			colors: bySd.map(function (m) { return m.shutdown_price_usd > R.price_usd ? "#bc4749" : "#1f5fa8"; }),
 			refLine: {value: R.price_usd, label: "today " + F(R.price_usd, "usd")}
 		});
-		HPCharts.bars(chartBox(g, "Profit per day per machine", "", "tall"), {
+		HPCharts.bars(chartBox(g, "Profit per day per machine", "", "tall", bySd.length), {
 			labels: bySd.map(function (m) { return m.machine; }), unit: "usd", horizontal: true,
 			values: bySd.map(function (m) { return m.profit_usd_day; }),
 			colors: bySd.map(function (m) { return m.profit_usd_day < 0 ? "#bc4749" : "#2a9d8f"; })
