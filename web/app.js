@@ -260,6 +260,10 @@ function set_state(panel, state, text) {
 	}
 }
 
+/* A scenario's top-level keys (docs/scenario.md): fields that are paths, not parameters. */
+const SCENARIO_KEYS = ['name', 'as_of', 'network', 'machines', 'company', 'sites', 'market',
+	'treasury', 'pivot', 'industry'];
+
 /*
  * A server error {error, field} shown where it belongs: next to the input
  * whose name (a query parameter) or data-field (a scenario path a form
@@ -279,10 +283,14 @@ function show_error(panel, forms, err) {
 				break;
 			target = null;
 		}
-	if (!target && field && !/^[a-z_]+$/.test(field))
+	if (!target && field && (!/^[a-z_]+$/.test(field) || SCENARIO_KEYS.indexOf(field) >= 0))
 		target = $('textarea', panel);
-	if (target)
+	if (target) {
 		set_msg(target, text);
+		const d = target.closest('details');
+		if (d)
+			d.open = true;
+	}
 	set_state(panel, 'error', text);
 }
 

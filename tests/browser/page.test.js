@@ -340,6 +340,25 @@ async function main() {
 			assert(s === 'cancelled', 'state ' + s);
 		});
 
+		await check("a bad simulation scenario shows the server's field path next to it", async function () {
+			await page.fill('#simulate-paths', '50');
+			await page.fill('#simulate-years', '0.5');
+			await page.click('#simulate summary');
+			await page.fill('#simulate-scenario', JSON.stringify({
+				as_of: '2026-03-01',
+				network: { bits: '170240c3', height: 953568, fees_btc_per_block: 0.025, price_usd: 65771 },
+				industry: { cohorts: [] }
+			}));
+			await page.click('#simulate summary');	/* closed again: the error must reopen it */
+			await page.click('#simulate-run');
+			await state_is(page, 'simulate', ['error']);
+			const msg = await text_of(page, '#simulate-scenario-msg');
+			assert(msg === 'industry.cohorts: must have at least one cohort, got []', 'message ' + msg);
+			const open = await page.$eval('#simulate details', d => d.open);
+			assert(open, 'the scenario box stayed closed');
+			await page.fill('#simulate-scenario', '');
+		});
+
 		await check('the pivot comparison runs and charts NPV per strategy', async function () {
 			await page.fill('#pivot-paths', '100');
 			await page.click('#pivot-run');
@@ -376,7 +395,8 @@ async function main() {
 		});
 
 		await check('no console errors or page errors', async function () {
-			const expected = [/\/api\/v1\/hashprice\?.*price_usd=-7/, /\/api\/v1\/hashprice\?bits=1d80ffff/, /\/api\/v1\/fleet$/];
+			const expected = [/\/api\/v1\/hashprice\?.*price_usd=-7/, /\/api\/v1\/hashprice\?bits=1d80ffff/, /\/api\/v1\/fleet$/,
+				/\/api\/v1\/simulate\?paths=50&/];
 			const unexpected = refused.filter(r => !(r.startsWith('400 ') && expected.some(e => e.test(r))));
 			assert(unexpected.length === 0, 'refused: ' + unexpected.join(' | '));
 			const load = /^console: Failed to load resource: the server responded with a status of 400/;
