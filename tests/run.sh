@@ -4,7 +4,8 @@
 # Usage: tests/run.sh BUILD_DIR   (build or build/san; run from the top of the tree)
 # Each unit binary counts as one test per cmocka case; each CLI golden case
 # (tests/cli/*.test, run by tests/cli/run.sh) counts as one, and so does each
-# file of the bad-input catalogue (tests/bad/run.sh).
+# file of the bad-input catalogue (tests/bad/run.sh) and each check of the
+# browser tests (tests/browser/run.sh).
 out=${1:-build}
 # The commands find the shipped data here whichever build directory they run from.
 HASHPIVOT_DATA_DIR=$(pwd)/data
@@ -57,6 +58,9 @@ run_suite determinism "threads, byte for byte" tests/determinism.sh
 run_suite progress "progress bars" tests/progress.sh
 run_suite api "server API" tests/server/api.sh
 run_suite load "server load" tests/server/load.sh
+# The page in headless Chromium against `hashpivot serve` (skipped, saying
+# so, where chromium is absent; screenshots in $out/test-out).
+run_suite browser "browser (chromium)" tests/browser/run.sh
 run_suite report "html reports" tests/report/run.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
