@@ -29,25 +29,8 @@ check() { # name, a condition (shell text, evaluated here)
 }
 
 # --- the server ---------------------------------------------------------
-: >"$tmp/log"
-"$bin" serve --port 0 --max-jobs 2 --threads 2 2>"$tmp/log" &
-pid=$!
-i=0
-port=
-while [ $i -lt 200 ]; do
-	port=$(sed -n 's|^hashpivot serve: listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/log")
-	[ -n "$port" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.05
-	i=$((i + 1))
-done
-if [ -z "$port" ]; then
-	echo "api: the server did not start:"
-	cat "$tmp/log"
-	echo "api: 0 passed, 1 failed"
-	exit 1
-fi
-base=http://127.0.0.1:$port
+. tests/server/start.sh
+start_server api --max-jobs 2 --threads 2
 
 # a second server on the same port cannot listen: exit 1, one line
 "$bin" serve --port "$port" >/dev/null 2>"$tmp/second"

@@ -32,25 +32,8 @@ if ! command -v curl >/dev/null 2>&1 || ! curl --help all 2>/dev/null | grep -q 
 	exit 1
 fi
 
-: >"$tmp/log"
-"$bin" serve --port 0 --http-threads 4 2>"$tmp/log" &
-pid=$!
-i=0
-port=
-while [ $i -lt 200 ]; do
-	port=$(sed -n 's|^hashpivot serve: listening on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/log")
-	[ -n "$port" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.05
-	i=$((i + 1))
-done
-if [ -z "$port" ]; then
-	echo "load: the server did not start:"
-	cat "$tmp/log"
-	echo "load: 0 passed, 1 failed"
-	exit 1
-fi
-base=http://127.0.0.1:$port
+. tests/server/start.sh
+start_server load --http-threads 4
 net='bits=170240c3&height=953568&fees_btc=0.025&price_usd=87654.32'
 set -- "/api/v1/hashprice?$net" \
 	"/api/v1/breakeven?machine=Antminer%20S21&$net&power_price_usd_per_kwh=0.05" \
