@@ -18,7 +18,7 @@
  *                              groups of values per label
  *   HPCharts.ranges(el, opts)  per label a p5-p95 bar, a p25-p75 bar and a
  *                              p50 tick (distributions, e.g. NPV per strategy)
- *   HPCharts.fmt(v, unit)      a number for people: "$1.23M", "93,896 BTC",
+ *   HPCharts.fmt(v, unit[, digits]) a number for people: "$1.23M", "93,896 BTC",
  *                              "1,034 EH/s", "12.3 %"
  *   HPCharts.quantiles(points) [{date, p5, ..., mean}] (the --json series
  *                              shape) to {labels, p5: [...], ..., mean: [...]}
@@ -54,29 +54,45 @@
 		});
 	}
 
-	/* 1.23k, 4.56M, 7.89B, 1.2T for large values; plain below 10,000 */
-	function compact(v) {
+	/* 1.23k, 4.56M, 7.89B, 1.2T for large values; plain below 10,000;
+	 * `digits` significant digits (3 unless given) */
+	function compact(v, digits) {
 		var a = Math.abs(v), steps = [[1e15, 1e15, "P"], [1e12, 1e12, "T"],
 			[1e9, 1e9, "B"], [1e6, 1e6, "M"], [1e4, 1e3, "k"]];
 
 		for (var i = 0; i < steps.length; i++)
 			if (a >= steps[i][0])
-				return plain(v / steps[i][1], 3) + steps[i][2];
-		return plain(v, a >= 100 ? 4 : 3);
+				return plain(v / steps[i][1], digits || 3) + steps[i][2];
+		return plain(v, Math.max(digits || 3, a >= 100 ? 4 : 3));
 	}
 
 	/*
 	 * v for a reader: null, undefined and non-finite values show as "-"
 	 * (the --json writes null where a value does not exist).
 	 */
-	function fmt(v, unit) {
+	function fmt(v, unit, digits) {
 		if (v === null || v === undefined || typeof v !== "number" || !isFinite(v))
 			return "-";
 		if (unit === "usd")
-			return (v < 0 ? "-$" : "$") + compact(Math.abs(v));
+			return (v < 0 ? "-$" : "$") + compact(Math.abs(v), digits);
 		if (unit === "pct")
-			return plain(v, 3) + " %";
-		return compact(v) + (SUFFIX[unit] || "");
+			return plain(v, digits || 3) + " %";
+		return compact(v, digits) + (SUFFIX[unit] || "");
+	}
+
+	/*
+	 * An axis tick: enough significant digits that neighbouring ticks differ
+	 * (a series that barely moves, such as a renewable share of 57.1-57.3 %,
+	 * would otherwise label every tick alike).
+	 */
+	function tick(v, ticks, unit) {
+		var step = ticks && ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : 0;
+		var digits = 3;
+
+		if (step > 0 && v !== 0)
+			digits = Math.min(10, Math.max(3,
+				Math.floor(Math.log10(Math.abs(v) / step)) + 2));
+		return fmt(v, unit, digits);
 	}
 
 	function quantiles(points) {
@@ -177,7 +193,7 @@
 		o.scales[valueAxis] = {
 			type: opts.log ? "logarithmic" : "linear",
 			title: {display: !!opts.axisTitle, text: opts.axisTitle || ""},
-			ticks: {callback: function (v) { return fmt(Number(v), valueUnit); }}
+			ticks: {callback: function (v, i, ticks) { return tick(Number(v), ticks, valueUnit); }}
 		};
 		return o;
 	}
