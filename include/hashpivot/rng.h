@@ -64,7 +64,8 @@ HP_API double hp_rng_normal(struct hp_rng *r);
  */
 HP_API uint64_t hp_rng_poisson(struct hp_rng *r, double lambda);
 
-/* Standard exponential (mean 1), by inversion. */
+/* Standard exponential (mean 1): the ziggurat of Marsaglia and Tsang (2000),
+ * one 64-bit word for 97.8 % of draws. */
 HP_API double hp_rng_exponential(struct hp_rng *r);
 
 /* Gamma(shape, 1), shape > 0 (0 otherwise): Marsaglia and Tsang (2000). */
