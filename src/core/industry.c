@@ -363,8 +363,11 @@ struct run {
 	struct cohort_const *cc;     /* ncohorts: the daily loop's constants */
 };
 
-/* What the daily mining decision needs of a cohort, computed once a run. */
+/* What the daily mining decision needs of a cohort, computed once a run
+ * (kept apart from struct hp_cohort, whose fields span many cache lines). */
 struct cohort_const {
+	size_t nlines;
+	double renew_pct;
 	double rev_factor;                   /* (1 - pool fee) / 1000: USD/PH-day -> USD/TH-day */
 	double tp, mid;                      /* take-or-pay share, the range's mean price */
 	double lo, hi, inv_range;            /* site prices, 1 / (hi - lo) (0: one price) */
@@ -666,17 +669,24 @@ static void record(struct work *w, enum hp_sim_series k, int64_t d, double v)
 		w->trace->series[k][d] = v;
 }
 
-/* Add the batched paths' values to the summaries, cell by cell. */
+/* Add the batched paths' values to the summaries, cell by cell; NANs
+ * (values not recorded) are left out. */
 static void flush(struct work *w)
 {
-	size_t cell, j, ncells = (size_t)HP_SIM_NSERIES * (size_t)w->ndays;
+	size_t cell, j, m, ncells = (size_t)HP_SIM_NSERIES * (size_t)w->ndays;
 
 	for (cell = 0; cell < ncells; cell++) {
-		const double *v = &w->batch[cell * BATCH];
+		double *v = &w->batch[cell * BATCH];
+		bool any_nan = false;
 
 		for (j = 0; j < w->nbatch; j++)
-			if (!isnan(v[j]))
-				hp_stats_add(w->daily, cell % HP_SIM_NSERIES, cell / HP_SIM_NSERIES, v[j]);
+			any_nan |= isnan(v[j]);
+		m = w->nbatch;
+		if (any_nan)
+			for (j = m = 0; j < w->nbatch; j++)
+				if (!isnan(v[j]))
+					v[m++] = v[j];
+		hp_stats_add_n(w->daily, cell % HP_SIM_NSERIES, cell / HP_SIM_NSERIES, v, m);
 	}
 	w->nbatch = 0;
 }
@@ -798,29 +808,31 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 
 		/* who mines: sites whose power price is below the shutdown price */
 		for (i = 0; i < ind->ncohorts; i++) {
-			const struct hp_cohort *c = &ind->cohorts[i];
 			const struct cohort_const *k = &r->cc[i];
 			struct cohort_state *s = &w->cs[i];
-			double rev_th = hp * k->rev_factor;
+			double rev_th = hp * k->rev_factor, run_eh = 0, mw = 0, power_usd = 0;
 
-			s->run_eh = s->mw = s->power_usd = 0;
-			for (l = 0; l < c->nlines; l++) {
-				double mean, share, on;
+			/* sums in locals: stores through s might alias k's tables */
+			for (l = 0; l < k->nlines; l++) {
+				double mean, share, on, cap = s->cap[l];
 
-				if (!(s->cap[l] > 0))
+				if (!(cap > 0))
 					continue;
 				share = sites_below(k, rev_th * k->p_per_rev[l], &mean);
 				/* take-or-pay sites run whatever the hashprice and
 				 * pay their contracted price (the mean of the range) */
 				on = k->tp + (1 - k->tp) * share;
-				s->run_eh += s->cap[l] * on;
-				s->mw += s->cap[l] * k->mw_per_eh[l] * on;
-				s->power_usd += s->cap[l] * k->mw_per_eh[l] * 24e3 *
-						(k->tp * k->mid + (1 - k->tp) * share * mean);
+				run_eh += cap * on;
+				mw += cap * k->mw_per_eh[l] * on;
+				power_usd += cap * k->mw_per_eh[l] * 24e3 *
+					     (k->tp * k->mid + (1 - k->tp) * share * mean);
 			}
-			run_total += s->run_eh;
-			mw_total += s->mw;
-			mw_renew += s->mw * c->renewable_pct / 100;
+			s->run_eh = run_eh;
+			s->mw = mw;
+			s->power_usd = power_usd;
+			run_total += run_eh;
+			mw_total += mw;
+			mw_renew += mw * k->renew_pct / 100;
 		}
 		w->cohort_days += ind->ncohorts;
 		hashrate = run_total * 1e18;
@@ -1127,6 +1139,8 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 		const struct hp_cohort *c = &ind->cohorts[i];
 		struct cohort_const *cc = &r->cc[i];
 
+		cc->nlines = c->nlines;
+		cc->renew_pct = c->renewable_pct;
 		cc->rev_factor = (1 - c->pool_fee_pct / 100) / 1000;
 		cc->tp = c->take_or_pay_pct / 100;
 		cc->lo = c->power_low_usd_per_kwh;
