@@ -368,6 +368,10 @@ struct run {
 struct cohort_const {
 	size_t nlines;
 	double renew_pct;
+	/* each cohort's day: the same expressions as the loop had, hoisted */
+	double keep;                         /* 1 - pool fee */
+	double opex_day, interest_day;       /* opex / 365.25, debt x interest / 365.25 */
+	double ai_revenue_day, ai_opex_day;  /* mw x revenue / 365.25, mw x opex / 365.25 */
 	double rev_factor;                   /* (1 - pool fee) / 1000: USD/PH-day -> USD/TH-day */
 	double tp, mid;                      /* take-or-pay share, the range's mean price */
 	double lo, hi, inv_range;            /* site prices, 1 / (hi - lo) (0: one price) */
@@ -381,10 +385,12 @@ struct work {
 	double *orders;              /* lag_days ring of deployment orders */
 	struct cohort_state *cs;
 	struct hp_stats *daily, *cohorts;
-	/* The daily values of the last `nbatch` paths, cell by cell
-	 * (batch[day][series][j]): adding them to the summaries one cell at a
-	 * time keeps each cell's bins in cache (one path at a time across all
-	 * cells costs five times as much). NAN marks a value not recorded. */
+	/* The daily values of the last `nbatch` paths (batch[day][j][series]):
+	 * a path's day is 28 adjacent values (four cache lines to store, where
+	 * batch[day][series][j] took 28), and flush adds them to the summaries
+	 * one cell at a time, which keeps each cell's bins in cache (one path
+	 * at a time across all cells costs five times as much). NAN marks a
+	 * value not recorded. */
 	double *batch;
 	size_t nbatch;
 	int64_t ndays;
@@ -664,29 +670,29 @@ static void start_pivot(const struct run *r, const struct hp_cohort *c, size_t c
 
 static void record(struct work *w, enum hp_sim_series k, int64_t d, double v)
 {
-	w->batch[((size_t)d * HP_SIM_NSERIES + (size_t)k) * BATCH + w->nbatch] = v;
+	w->batch[((size_t)d * BATCH + w->nbatch) * HP_SIM_NSERIES + (size_t)k] = v;
 	if (w->trace)
 		w->trace->series[k][d] = v;
 }
 
 /* Add the batched paths' values to the summaries, cell by cell; NANs
- * (values not recorded) are left out. */
+ * (values not recorded) are left out. A day's block of the batch (28 KB)
+ * stays in cache while its cells gather their values from it. */
 static void flush(struct work *w)
 {
-	size_t cell, j, m, ncells = (size_t)HP_SIM_NSERIES * (size_t)w->ndays;
+	size_t d, k, j, m;
+	double v[BATCH];
 
-	for (cell = 0; cell < ncells; cell++) {
-		double *v = &w->batch[cell * BATCH];
-		bool any_nan = false;
+	for (d = 0; d < (size_t)w->ndays; d++) {
+		const double *day = &w->batch[d * BATCH * HP_SIM_NSERIES];
 
-		for (j = 0; j < w->nbatch; j++)
-			any_nan |= isnan(v[j]);
-		m = w->nbatch;
-		if (any_nan)
-			for (j = m = 0; j < w->nbatch; j++)
-				if (!isnan(v[j]))
-					v[m++] = v[j];
-		hp_stats_add_n(w->daily, cell % HP_SIM_NSERIES, cell / HP_SIM_NSERIES, v, m);
+		for (k = 0; k < HP_SIM_NSERIES; k++) {
+			for (j = m = 0; j < w->nbatch; j++) {
+				v[m] = day[j * HP_SIM_NSERIES + k];
+				m += !isnan(v[m]);
+			}
+			hp_stats_add_n(w->daily, k, d, v, m);
+		}
 	}
 	w->nbatch = 0;
 }
@@ -848,10 +854,9 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 		mdone = months_done(r, d, &mk);
 		for (i = 0; i < ind->ncohorts; i++) {
 			const struct hp_cohort *c = &ind->cohorts[i];
+			const struct cohort_const *k = &r->cc[i];
 			struct cohort_state *s = &w->cs[i];
-			double btc = run_total > 0 ? reward * (s->run_eh / run_total) *
-							     (1 - c->pool_fee_pct / 100)
-						   : 0;
+			double btc = run_total > 0 ? reward * (s->run_eh / run_total) * k->keep : 0;
 			struct hp_treasury_flows f;
 			struct hp_treasury_period t;
 
@@ -865,14 +870,11 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 			} else {
 				f.btc_mined = btc;
 				f.revenue_usd = 0;
-				f.opex_usd = s->power_usd + c->opex_usd_per_year / DAYS_PER_YEAR +
-					     c->debt_usd * (c->interest_pct_per_year / 100) / DAYS_PER_YEAR;
+				f.opex_usd = s->power_usd + k->opex_day + k->interest_day;
 				f.capex_usd = 0;
 				if (s->pivot == PIVOT_ONLINE) {
-					f.revenue_usd = c->pivot.mw * c->pivot.revenue_usd_per_mw_year /
-							DAYS_PER_YEAR;
-					f.opex_usd += c->pivot.mw * c->pivot.opex_usd_per_mw_year /
-						      DAYS_PER_YEAR;
+					f.revenue_usd = k->ai_revenue_day;
+					f.opex_usd += k->ai_opex_day;
 				}
 				/* the build's capex: days pivot_day .. online_day - 1, or all on
 				 * pivot_day for a build of zero days */
@@ -1140,6 +1142,11 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 		struct cohort_const *cc = &r->cc[i];
 
 		cc->nlines = c->nlines;
+		cc->keep = 1 - c->pool_fee_pct / 100;
+		cc->opex_day = c->opex_usd_per_year / DAYS_PER_YEAR;
+		cc->interest_day = c->debt_usd * (c->interest_pct_per_year / 100) / DAYS_PER_YEAR;
+		cc->ai_revenue_day = c->pivot.mw * c->pivot.revenue_usd_per_mw_year / DAYS_PER_YEAR;
+		cc->ai_opex_day = c->pivot.mw * c->pivot.opex_usd_per_mw_year / DAYS_PER_YEAR;
 		cc->renew_pct = c->renewable_pct;
 		cc->rev_factor = (1 - c->pool_fee_pct / 100) / 1000;
 		cc->tp = c->take_or_pay_pct / 100;
