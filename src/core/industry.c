@@ -31,6 +31,8 @@
 #define KWH_PER_W_DAY 0.024
 /* paths whose daily values are summarised together (struct work) */
 #define BATCH 128
+/* exponential waits drawn at a time (block-level mode) */
+#define WAITS 64
 
 /* ------------------------------------------------------------------ */
 /* names                                                                */
@@ -361,6 +363,7 @@ struct run {
 	size_t nmonths;
 	double d0, hp0;              /* starting difficulty, hashprice */
 	struct cohort_const *cc;     /* ncohorts: the daily loop's constants */
+	bool merged;                 /* out holds a worker's summaries */
 };
 
 /* What the daily mining decision needs of a cohort, computed once a run
@@ -395,6 +398,10 @@ struct work {
 	size_t nbatch;
 	int64_t ndays;
 	uint64_t blocks, cohort_days;
+	/* block-level mode: exponential waits drawn ahead from the path's block
+	 * stream (its only use there), so the same waits in the same order */
+	double waits[WAITS];
+	size_t nwaits, next_wait;
 	struct hp_industry_trace *trace; /* NULL except for hp_industry_trace */
 	size_t retargets_cap;
 	enum hp_status status;           /* HP_ENOMEM from the trace's retarget log */
@@ -562,7 +569,12 @@ static int64_t blocks_each(const struct run *r, struct work *w, struct chain *ch
 		int64_t t, first = ch->daa.epoch_first_time;
 		uint32_t old = ch->daa.bits;
 
-		s += hp_rng_exponential(rng) * scale;
+		if (w->next_wait == w->nwaits) {
+			hp_rng_exponential_n(rng, w->waits, WAITS);
+			w->nwaits = WAITS;
+			w->next_wait = 0;
+		}
+		s += w->waits[w->next_wait++] * scale;
 		if (s >= DAY_S)
 			break;
 		t = day_start + (int64_t)s;
@@ -725,6 +737,7 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 
 	hp_price_path(ind->price, seed, path, nd, w->price);
 	hp_rng_init(&rng_blocks, seed, path, HP_RNG_INDUSTRY);
+	w->nwaits = w->next_wait = 0;
 	hp_rng_init(&rng_fees, seed, path, HP_RNG_FEES);
 
 	memset(&ch, 0, sizeof(ch));
@@ -1219,9 +1232,18 @@ static enum hp_status job_merge(void *ctx, void *ws, struct hp_error *err)
 	flush(w);
 	if (hp_stats_status(w->daily) != HP_OK)
 		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
-	if ((ret = hp_stats_merge(out->daily, w->daily, err)) != HP_OK ||
-	    (ret = hp_stats_merge(out->cohorts, w->cohorts, err)) != HP_OK)
+	if (!jc->r->merged) {
+		/* out's summaries are still empty and of the same shape: take the
+		 * worker's instead of adding them (a merge reads every cell) */
+		struct hp_stats *t;
+
+		t = out->daily, out->daily = w->daily, w->daily = t;
+		t = out->cohorts, out->cohorts = w->cohorts, w->cohorts = t;
+		jc->r->merged = true;
+	} else if ((ret = hp_stats_merge(out->daily, w->daily, err)) != HP_OK ||
+		   (ret = hp_stats_merge(out->cohorts, w->cohorts, err)) != HP_OK) {
 		return ret;
+	}
 	out->blocks += w->blocks;
 	out->cohort_days += w->cohort_days;
 	return HP_OK;

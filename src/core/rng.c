@@ -8,6 +8,7 @@
  * those words. The state is the struct: no globals, no allocation.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <Random123/philox.h>
@@ -257,7 +258,7 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
  * random variables", J. Statistical Software 5(8), 2000; Devroye (1986),
  * IX.1 (the tail).
  */
-double hp_rng_exponential(struct hp_rng *r)
+static inline double next_exponential(struct hp_rng *r)
 {
 	for (;;) {
 		uint64_t w = next_u64(r), k = w >> 11;
@@ -271,6 +272,17 @@ double hp_rng_exponential(struct hp_rng *r)
 		if (zig_exp_f[i] + next_uniform(r) * (zig_exp_f[i + 1] - zig_exp_f[i]) < exp(-x))
 			return x;
 	}
+}
+
+double hp_rng_exponential(struct hp_rng *r)
+{
+	return next_exponential(r);
+}
+
+void hp_rng_exponential_n(struct hp_rng *r, double *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = next_exponential(r);
 }
 
 /*

@@ -329,10 +329,22 @@ static void window_used(const struct window *w, uint32_t *first, uint32_t *len)
 {
 	uint32_t a = 0, b = w->len;
 
-	while (a < b && wget(w, a) == 0)
-		a++;
-	while (b > a && wget(w, b - 1) == 0)
-		b--;
+	/* one loop per width: wget's test in the loop doubled a merge's time */
+	if (w->wide) {
+		const uint64_t *c = w->c;
+
+		while (a < b && c[a] == 0)
+			a++;
+		while (b > a && c[b - 1] == 0)
+			b--;
+	} else {
+		const uint32_t *c = w->c;
+
+		while (a < b && c[a] == 0)
+			a++;
+		while (b > a && c[b - 1] == 0)
+			b--;
+	}
 	*first = w->lo + a;
 	*len = b - a;
 }

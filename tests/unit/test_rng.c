@@ -298,6 +298,22 @@ static void test_exponential_ziggurat(void **state)
 			d = below;
 	}
 	assert_true(sqrt((double)n) * d < 2.741);
+
+	/* hp_rng_exponential_n is the same draws as one call each, and leaves
+	 * the stream where they would (odd counts straddle Philox blocks) */
+	struct hp_rng a, b;
+	double y[37];
+
+	hp_rng_init(&a, 31, 5, HP_RNG_INDUSTRY);
+	hp_rng_init(&b, 31, 5, HP_RNG_INDUSTRY);
+	for (k = 0; k < 1000; k++) {
+		size_t m = 1 + k % 37;
+
+		hp_rng_exponential_n(&a, y, m);
+		for (i = 0; i < m; i++)
+			assert_true(y[i] == hp_rng_exponential(&b));
+	}
+	assert_true(hp_rng_u64(&a) == hp_rng_u64(&b));
 	free(x);
 }
 
