@@ -699,10 +699,17 @@ static void flush(struct work *w)
 		const double *day = &w->batch[d * BATCH * HP_SIM_NSERIES];
 
 		for (k = 0; k < HP_SIM_NSERIES; k++) {
-			for (j = m = 0; j < w->nbatch; j++) {
-				v[m] = day[j * HP_SIM_NSERIES + k];
-				m += !isnan(v[m]);
+			bool any_nan = false;
+
+			for (j = 0; j < w->nbatch; j++) {
+				v[j] = day[j * HP_SIM_NSERIES + k];
+				any_nan |= isnan(v[j]);
 			}
+			m = w->nbatch;
+			if (any_nan)
+				for (j = m = 0; j < w->nbatch; j++)
+					if (!isnan(v[j]))
+						v[m++] = v[j];
 			hp_stats_add_n(w->daily, k, d, v, m);
 		}
 	}
