@@ -738,7 +738,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 	int64_t nd = ind->ndays, d, lag = dp->has ? dp->lag_days : 0;
 	struct hp_rng rng_blocks, rng_fees;
 	struct chain ch;
-	double impact = 1, x = 0, v = 0, fee_phi, fee_s2, fee_g, orders0 = 0, price_th = 0;
+	double impact = 1, x = 0, v = 0, fee_phi, fee_s2, fee_g, fee_e2, fee_sd, orders0 = 0;
+	double price_th = 0;
 	double sold_prev[HP_SALE_NCAUSES] = { 0 };
 	size_t i, l, mk = 0;
 
@@ -763,6 +764,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 	fee_phi = pow(0.5, 1 / ind->fees.half_life_days);
 	fee_s2 = (ind->fees.volatility_pct / 100) * (ind->fees.volatility_pct / 100);
 	fee_g = log1p(ind->fees.growth_pct_per_year / 100) / DAYS_PER_YEAR;
+	fee_e2 = fee_s2 * (1 - fee_phi * fee_phi);
+	fee_sd = sqrt(fee_e2);
 
 	for (i = 0; i < ind->ncohorts; i++) {
 		const struct hp_cohort *c = &ind->cohorts[i];
@@ -797,10 +800,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 
 		/* fees: x_t = phi x_{t-1} + sqrt(s^2 (1 - phi^2)) eps, v_t = Var x_t */
 		if (d > 0 && fee_s2 > 0) {
-			double e2 = fee_s2 * (1 - fee_phi * fee_phi);
-
-			x = fee_phi * x + sqrt(e2) * hp_rng_normal(&rng_fees);
-			v = fee_phi * fee_phi * v + e2;
+			x = fee_phi * x + fee_sd * hp_rng_normal(&rng_fees);
+			v = fee_phi * fee_phi * v + fee_e2;
 		}
 		fee = ind->fees.btc_per_block * exp(fee_g * (double)d + x - 0.5 * v);
 

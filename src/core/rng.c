@@ -8,6 +8,7 @@
  * those words. The state is the struct: no globals, no allocation.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -216,11 +217,11 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 		return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 	}
 
-	double slam = sqrt(lambda), loglam = log(lambda);
+	double slam = sqrt(lambda), loglam = 0, log_invalpha = 0;
 	double b = 0.931 + 2.53 * slam;
 	double a = -0.059 + 0.02483 * b;
-	double log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
 	double vr = 0.9277 - 3.6224 / (b - 2);
+	bool logs = false;
 
 	for (;;) {
 		double u = next_uniform(r) - 0.5;
@@ -232,6 +233,12 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 			return (uint64_t)k;
 		if (k < 0 || (us < 0.013 && v > us))
 			continue;
+		/* most draws end at the squeeze above: the logs only now */
+		if (!logs) {
+			loglam = log(lambda);
+			log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
+			logs = true;
+		}
 		if (log(v) + log_invalpha - log(a / (us * us) + b) <=
 		    -lambda + k * loglam - log_factorial(k))
 			return (uint64_t)k;
