@@ -12,6 +12,7 @@
  * Equations, sources and what was checked against what: docs/model.md,
  * section "Difficulty rules".
  */
+#include <assert.h>
 #include <string.h>
 
 #include "hashpivot/consensus.h"
@@ -335,17 +336,29 @@ static __attribute__((noinline)) bool append_rule(struct hp_daa *d, int64_t time
 	return true;
 }
 
+/* Bitcoin's rule does nothing but count a block that neither opens an
+ * epoch (its time is kept) nor closes one (the retarget): 2014 of 2016. */
+int64_t hp_daa_quiet_blocks(const struct hp_daa *d)
+{
+	int64_t pos;
+
+	if (d->p.rule != HP_DAA_BITCOIN)
+		return 0;
+	pos = d->height % HP_RETARGET_INTERVAL;
+	return pos == 0 ? 0 : HP_RETARGET_INTERVAL - 1 - pos;
+}
+
+void hp_daa_skip_quiet(struct hp_daa *d, int64_t n)
+{
+	assert(n >= 0 && n <= hp_daa_quiet_blocks(d));
+	d->height += n;
+}
+
 bool hp_daa_append(struct hp_daa *d, int64_t time)
 {
-	/* Bitcoin's rule does nothing but count a block that neither opens an
-	 * epoch (its time is kept) nor closes one (the retarget): 2014 of 2016 */
-	if (d->p.rule == HP_DAA_BITCOIN) {
-		int64_t pos = d->height % HP_RETARGET_INTERVAL;
-
-		if (pos != 0 && pos != HP_RETARGET_INTERVAL - 1) {
-			d->height++;
-			return false;
-		}
+	if (hp_daa_quiet_blocks(d) > 0) {
+		d->height++;
+		return false;
 	}
 	return append_rule(d, time);
 }
