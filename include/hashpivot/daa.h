@@ -84,4 +84,16 @@ HP_API enum hp_status hp_daa_init(struct hp_daa *d, const struct hp_daa_params *
  */
 HP_API bool hp_daa_append(struct hp_daa *d, int64_t time);
 
+/*
+ * How many of the next blocks hp_daa_append would only count, whatever
+ * their times: under Bitcoin's rule the blocks that neither open an epoch
+ * (whose time is kept) nor close one (the retarget), 2015 - (height mod
+ * 2016) from an epoch's second block, else 0; 0 under the per-block rules.
+ */
+HP_API int64_t hp_daa_quiet_blocks(const struct hp_daa *d);
+
+/* Count n such blocks, 0 <= n <= hp_daa_quiet_blocks(d), without their
+ * times: the same state as n calls of hp_daa_append. */
+HP_API void hp_daa_skip_quiet(struct hp_daa *d, int64_t n);
+
 #endif

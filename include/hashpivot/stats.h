@@ -67,6 +67,14 @@ HP_API void hp_stats_free(struct hp_stats *s);
  */
 HP_API bool hp_stats_add(struct hp_stats *s, size_t series, size_t day, double x);
 
+/*
+ * Add x[0], ..., x[n - 1] to cell (series, day), in that order: the same
+ * summary as n calls of hp_stats_add, at about half the cost a value (the
+ * cell's state stays in registers). Returns the number of values rejected.
+ */
+HP_API size_t hp_stats_add_n(struct hp_stats *s, size_t series, size_t day, const double *x,
+			     size_t n);
+
 /* HP_OK, or HP_ENOMEM when an addition could not allocate (here or in a
  * summary merged into this one). */
 HP_API enum hp_status hp_stats_status(const struct hp_stats *s);

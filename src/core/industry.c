@@ -31,6 +31,8 @@
 #define KWH_PER_W_DAY 0.024
 /* paths whose daily values are summarised together (struct work) */
 #define BATCH 128
+/* exponential waits drawn at a time (block-level mode) */
+#define WAITS 64
 
 /* ------------------------------------------------------------------ */
 /* names                                                                */
@@ -361,10 +363,18 @@ struct run {
 	size_t nmonths;
 	double d0, hp0;              /* starting difficulty, hashprice */
 	struct cohort_const *cc;     /* ncohorts: the daily loop's constants */
+	bool merged;                 /* out holds a worker's summaries */
 };
 
-/* What the daily mining decision needs of a cohort, computed once a run. */
+/* What the daily mining decision needs of a cohort, computed once a run
+ * (kept apart from struct hp_cohort, whose fields span many cache lines). */
 struct cohort_const {
+	size_t nlines;
+	double renew_pct;
+	/* each cohort's day: the same expressions as the loop had, hoisted */
+	double keep;                         /* 1 - pool fee */
+	double opex_day, interest_day;       /* opex / 365.25, debt x interest / 365.25 */
+	double ai_revenue_day, ai_opex_day;  /* mw x revenue / 365.25, mw x opex / 365.25 */
 	double rev_factor;                   /* (1 - pool fee) / 1000: USD/PH-day -> USD/TH-day */
 	double tp, mid;                      /* take-or-pay share, the range's mean price */
 	double lo, hi, inv_range;            /* site prices, 1 / (hi - lo) (0: one price) */
@@ -378,14 +388,20 @@ struct work {
 	double *orders;              /* lag_days ring of deployment orders */
 	struct cohort_state *cs;
 	struct hp_stats *daily, *cohorts;
-	/* The daily values of the last `nbatch` paths, cell by cell
-	 * (batch[day][series][j]): adding them to the summaries one cell at a
-	 * time keeps each cell's bins in cache (one path at a time across all
-	 * cells costs five times as much). NAN marks a value not recorded. */
+	/* The daily values of the last `nbatch` paths (batch[day][j][series]):
+	 * a path's day is 28 adjacent values (four cache lines to store, where
+	 * batch[day][series][j] took 28), and flush adds them to the summaries
+	 * one cell at a time, which keeps each cell's bins in cache (one path
+	 * at a time across all cells costs five times as much). NAN marks a
+	 * value not recorded. */
 	double *batch;
 	size_t nbatch;
 	int64_t ndays;
 	uint64_t blocks, cohort_days;
+	/* block-level mode: exponential waits drawn ahead from the path's block
+	 * stream (its only use there), so the same waits in the same order */
+	double waits[WAITS];
+	size_t nwaits, next_wait;
 	struct hp_industry_trace *trace; /* NULL except for hp_industry_trace */
 	size_t retargets_cap;
 	enum hp_status status;           /* HP_ENOMEM from the trace's retarget log */
@@ -537,6 +553,9 @@ static int64_t blocks_daily(const struct run *r, struct work *w, struct chain *c
  * from the day's start (memoryless, so the day boundary, where H changes,
  * restarts the clock); each block's integer timestamp goes to the
  * difficulty rule, whose new difficulty sets the rate of the next wait.
+ * Blocks the rule would only count (hp_daa_quiet_blocks: 2014 of every
+ * 2016 under Bitcoin's) and that cross no halving take a shorter loop
+ * that skips their timestamps; the arithmetic is the same.
  * Source: docs/model.md "Industry simulator".
  */
 static int64_t blocks_each(const struct run *r, struct work *w, struct chain *ch,
@@ -550,10 +569,43 @@ static int64_t blocks_each(const struct run *r, struct work *w, struct chain *ch
 		return 0;
 	scale = ch->difficulty * TWO_POW_32 / hashrate;
 	for (;;) {
-		int64_t t, first = ch->daa.epoch_first_time;
+		int64_t t, first = ch->daa.epoch_first_time, quiet, k;
 		uint32_t old = ch->daa.bits;
+		double sub = ch->subsidy_btc;
 
-		s += hp_rng_exponential(rng) * scale;
+		/* the blocks that only count (no retarget, no halving, no time
+		 * kept): their waits and rewards, in the same order as below */
+		quiet = hp_daa_quiet_blocks(&ch->daa);
+		if (quiet > ch->next_halving - ch->height)
+			quiet = ch->next_halving - ch->height;
+		for (k = 0; k < quiet; k++) {
+			if (w->next_wait == w->nwaits) {
+				hp_rng_exponential_n(rng, w->waits, WAITS);
+				w->nwaits = WAITS;
+				w->next_wait = 0;
+			}
+			s += w->waits[w->next_wait++] * scale;
+			if (s >= DAY_S)
+				break;
+			total += sub + fee;
+		}
+		found += k;
+		ch->height += k;
+		hp_daa_skip_quiet(&ch->daa, k);
+		if (k < quiet)
+			break; /* the day is over */
+		if (ch->height == ch->next_halving) {
+			ch->subsidy_btc = subsidy_btc(r, ch->height);
+			ch->next_halving = hp_consensus_next_halving_height(r->chain, ch->height);
+		}
+
+		/* one block through the rule */
+		if (w->next_wait == w->nwaits) {
+			hp_rng_exponential_n(rng, w->waits, WAITS);
+			w->nwaits = WAITS;
+			w->next_wait = 0;
+		}
+		s += w->waits[w->next_wait++] * scale;
 		if (s >= DAY_S)
 			break;
 		t = day_start + (int64_t)s;
@@ -661,22 +713,36 @@ static void start_pivot(const struct run *r, const struct hp_cohort *c, size_t c
 
 static void record(struct work *w, enum hp_sim_series k, int64_t d, double v)
 {
-	w->batch[((size_t)d * HP_SIM_NSERIES + (size_t)k) * BATCH + w->nbatch] = v;
+	w->batch[((size_t)d * BATCH + w->nbatch) * HP_SIM_NSERIES + (size_t)k] = v;
 	if (w->trace)
 		w->trace->series[k][d] = v;
 }
 
-/* Add the batched paths' values to the summaries, cell by cell. */
+/* Add the batched paths' values to the summaries, cell by cell; NANs
+ * (values not recorded) are left out. A day's block of the batch (28 KB)
+ * stays in cache while its cells gather their values from it. */
 static void flush(struct work *w)
 {
-	size_t cell, j, ncells = (size_t)HP_SIM_NSERIES * (size_t)w->ndays;
+	size_t d, k, j, m;
+	double v[BATCH];
 
-	for (cell = 0; cell < ncells; cell++) {
-		const double *v = &w->batch[cell * BATCH];
+	for (d = 0; d < (size_t)w->ndays; d++) {
+		const double *day = &w->batch[d * BATCH * HP_SIM_NSERIES];
 
-		for (j = 0; j < w->nbatch; j++)
-			if (!isnan(v[j]))
-				hp_stats_add(w->daily, cell % HP_SIM_NSERIES, cell / HP_SIM_NSERIES, v[j]);
+		for (k = 0; k < HP_SIM_NSERIES; k++) {
+			bool any_nan = false;
+
+			for (j = 0; j < w->nbatch; j++) {
+				v[j] = day[j * HP_SIM_NSERIES + k];
+				any_nan |= isnan(v[j]);
+			}
+			m = w->nbatch;
+			if (any_nan)
+				for (j = m = 0; j < w->nbatch; j++)
+					if (!isnan(v[j]))
+						v[m++] = v[j];
+			hp_stats_add_n(w->daily, k, d, v, m);
+		}
 	}
 	w->nbatch = 0;
 }
@@ -703,12 +769,14 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 	int64_t nd = ind->ndays, d, lag = dp->has ? dp->lag_days : 0;
 	struct hp_rng rng_blocks, rng_fees;
 	struct chain ch;
-	double impact = 1, x = 0, v = 0, fee_phi, fee_s2, fee_g, orders0 = 0, price_th = 0;
+	double impact = 1, x = 0, v = 0, fee_phi, fee_s2, fee_g, fee_e2, fee_sd, orders0 = 0;
+	double price_th = 0;
 	double sold_prev[HP_SALE_NCAUSES] = { 0 };
 	size_t i, l, mk = 0;
 
 	hp_price_path(ind->price, seed, path, nd, w->price);
 	hp_rng_init(&rng_blocks, seed, path, HP_RNG_INDUSTRY);
+	w->nwaits = w->next_wait = 0;
 	hp_rng_init(&rng_fees, seed, path, HP_RNG_FEES);
 
 	memset(&ch, 0, sizeof(ch));
@@ -727,6 +795,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 	fee_phi = pow(0.5, 1 / ind->fees.half_life_days);
 	fee_s2 = (ind->fees.volatility_pct / 100) * (ind->fees.volatility_pct / 100);
 	fee_g = log1p(ind->fees.growth_pct_per_year / 100) / DAYS_PER_YEAR;
+	fee_e2 = fee_s2 * (1 - fee_phi * fee_phi);
+	fee_sd = sqrt(fee_e2);
 
 	for (i = 0; i < ind->ncohorts; i++) {
 		const struct hp_cohort *c = &ind->cohorts[i];
@@ -761,10 +831,8 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 
 		/* fees: x_t = phi x_{t-1} + sqrt(s^2 (1 - phi^2)) eps, v_t = Var x_t */
 		if (d > 0 && fee_s2 > 0) {
-			double e2 = fee_s2 * (1 - fee_phi * fee_phi);
-
-			x = fee_phi * x + sqrt(e2) * hp_rng_normal(&rng_fees);
-			v = fee_phi * fee_phi * v + e2;
+			x = fee_phi * x + fee_sd * hp_rng_normal(&rng_fees);
+			v = fee_phi * fee_phi * v + fee_e2;
 		}
 		fee = ind->fees.btc_per_block * exp(fee_g * (double)d + x - 0.5 * v);
 
@@ -798,29 +866,31 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 
 		/* who mines: sites whose power price is below the shutdown price */
 		for (i = 0; i < ind->ncohorts; i++) {
-			const struct hp_cohort *c = &ind->cohorts[i];
 			const struct cohort_const *k = &r->cc[i];
 			struct cohort_state *s = &w->cs[i];
-			double rev_th = hp * k->rev_factor;
+			double rev_th = hp * k->rev_factor, run_eh = 0, mw = 0, power_usd = 0;
 
-			s->run_eh = s->mw = s->power_usd = 0;
-			for (l = 0; l < c->nlines; l++) {
-				double mean, share, on;
+			/* sums in locals: stores through s might alias k's tables */
+			for (l = 0; l < k->nlines; l++) {
+				double mean, share, on, cap = s->cap[l];
 
-				if (!(s->cap[l] > 0))
+				if (!(cap > 0))
 					continue;
 				share = sites_below(k, rev_th * k->p_per_rev[l], &mean);
 				/* take-or-pay sites run whatever the hashprice and
 				 * pay their contracted price (the mean of the range) */
 				on = k->tp + (1 - k->tp) * share;
-				s->run_eh += s->cap[l] * on;
-				s->mw += s->cap[l] * k->mw_per_eh[l] * on;
-				s->power_usd += s->cap[l] * k->mw_per_eh[l] * 24e3 *
-						(k->tp * k->mid + (1 - k->tp) * share * mean);
+				run_eh += cap * on;
+				mw += cap * k->mw_per_eh[l] * on;
+				power_usd += cap * k->mw_per_eh[l] * 24e3 *
+					     (k->tp * k->mid + (1 - k->tp) * share * mean);
 			}
-			run_total += s->run_eh;
-			mw_total += s->mw;
-			mw_renew += s->mw * c->renewable_pct / 100;
+			s->run_eh = run_eh;
+			s->mw = mw;
+			s->power_usd = power_usd;
+			run_total += run_eh;
+			mw_total += mw;
+			mw_renew += mw * k->renew_pct / 100;
 		}
 		w->cohort_days += ind->ncohorts;
 		hashrate = run_total * 1e18;
@@ -836,10 +906,9 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 		mdone = months_done(r, d, &mk);
 		for (i = 0; i < ind->ncohorts; i++) {
 			const struct hp_cohort *c = &ind->cohorts[i];
+			const struct cohort_const *k = &r->cc[i];
 			struct cohort_state *s = &w->cs[i];
-			double btc = run_total > 0 ? reward * (s->run_eh / run_total) *
-							     (1 - c->pool_fee_pct / 100)
-						   : 0;
+			double btc = run_total > 0 ? reward * (s->run_eh / run_total) * k->keep : 0;
 			struct hp_treasury_flows f;
 			struct hp_treasury_period t;
 
@@ -853,14 +922,11 @@ static void run_path(const struct run *r, struct work *w, uint64_t seed, uint64_
 			} else {
 				f.btc_mined = btc;
 				f.revenue_usd = 0;
-				f.opex_usd = s->power_usd + c->opex_usd_per_year / DAYS_PER_YEAR +
-					     c->debt_usd * (c->interest_pct_per_year / 100) / DAYS_PER_YEAR;
+				f.opex_usd = s->power_usd + k->opex_day + k->interest_day;
 				f.capex_usd = 0;
 				if (s->pivot == PIVOT_ONLINE) {
-					f.revenue_usd = c->pivot.mw * c->pivot.revenue_usd_per_mw_year /
-							DAYS_PER_YEAR;
-					f.opex_usd += c->pivot.mw * c->pivot.opex_usd_per_mw_year /
-						      DAYS_PER_YEAR;
+					f.revenue_usd = k->ai_revenue_day;
+					f.opex_usd += k->ai_opex_day;
 				}
 				/* the build's capex: days pivot_day .. online_day - 1, or all on
 				 * pivot_day for a build of zero days */
@@ -1127,6 +1193,13 @@ static enum hp_status run_init(struct run *r, const struct hp_industry *ind,
 		const struct hp_cohort *c = &ind->cohorts[i];
 		struct cohort_const *cc = &r->cc[i];
 
+		cc->nlines = c->nlines;
+		cc->keep = 1 - c->pool_fee_pct / 100;
+		cc->opex_day = c->opex_usd_per_year / DAYS_PER_YEAR;
+		cc->interest_day = c->debt_usd * (c->interest_pct_per_year / 100) / DAYS_PER_YEAR;
+		cc->ai_revenue_day = c->pivot.mw * c->pivot.revenue_usd_per_mw_year / DAYS_PER_YEAR;
+		cc->ai_opex_day = c->pivot.mw * c->pivot.opex_usd_per_mw_year / DAYS_PER_YEAR;
+		cc->renew_pct = c->renewable_pct;
 		cc->rev_factor = (1 - c->pool_fee_pct / 100) / 1000;
 		cc->tp = c->take_or_pay_pct / 100;
 		cc->lo = c->power_low_usd_per_kwh;
@@ -1198,9 +1271,18 @@ static enum hp_status job_merge(void *ctx, void *ws, struct hp_error *err)
 	flush(w);
 	if (hp_stats_status(w->daily) != HP_OK)
 		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
-	if ((ret = hp_stats_merge(out->daily, w->daily, err)) != HP_OK ||
-	    (ret = hp_stats_merge(out->cohorts, w->cohorts, err)) != HP_OK)
+	if (!jc->r->merged) {
+		/* out's summaries are still empty and of the same shape: take the
+		 * worker's instead of adding them (a merge reads every cell) */
+		struct hp_stats *t;
+
+		t = out->daily, out->daily = w->daily, w->daily = t;
+		t = out->cohorts, out->cohorts = w->cohorts, w->cohorts = t;
+		jc->r->merged = true;
+	} else if ((ret = hp_stats_merge(out->daily, w->daily, err)) != HP_OK ||
+		   (ret = hp_stats_merge(out->cohorts, w->cohorts, err)) != HP_OK) {
 		return ret;
+	}
 	out->blocks += w->blocks;
 	out->cohort_days += w->cohort_days;
 	return HP_OK;

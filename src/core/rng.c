@@ -8,11 +8,14 @@
  * those words. The state is the struct: no globals, no allocation.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <Random123/philox.h>
 
 #include "hashpivot/rng.h"
+#include "ziggurat_exp.h"
 
 /* 2^-53: one unit of a 53-bit fraction. */
 #define TWO_POW_M53 (1.0 / 9007199254740992.0)
@@ -44,18 +47,30 @@ void hp_rng_init(struct hp_rng *r, uint64_t seed, uint64_t path, uint64_t substr
  * Source: J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel
  * random numbers: as easy as 1, 2, 3", SC11; Random123 1.14 philox.h.
  */
+static void refill(struct hp_rng *r)
+{
+	philox4x64_ctr_t c = { { r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3] } };
+	philox4x64_key_t k = { { r->key[0], r->key[1] } };
+	philox4x64_ctr_t out = philox4x64(c, k);
+
+	for (int i = 0; i < 4; i++)
+		r->buf[i] = out.v[i];
+	r->ctr[1]++;
+	r->avail = 4;
+}
+
+/* hp_rng_u64 for this file's samplers: an exported function may be
+ * interposed, so the compiler would not inline it here. */
+static inline uint64_t next_u64(struct hp_rng *r)
+{
+	if (r->avail == 0)
+		refill(r);
+	return r->buf[4 - r->avail--];
+}
+
 uint64_t hp_rng_u64(struct hp_rng *r)
 {
-	if (r->avail == 0) {
-		philox4x64_ctr_t c = { { r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3] } };
-		philox4x64_key_t k = { { r->key[0], r->key[1] } };
-		philox4x64_ctr_t out = philox4x64(c, k);
-		for (int i = 0; i < 4; i++)
-			r->buf[i] = out.v[i];
-		r->ctr[1]++;
-		r->avail = 4;
-	}
-	return r->buf[4 - r->avail--];
+	return next_u64(r);
 }
 
 /*
@@ -70,13 +85,18 @@ uint64_t hp_rng_u64(struct hp_rng *r)
  * going up and down alternately, so the mean stays 1/2 to ~2^-54.
  * Source: the midpoint rule of Random123's u01fixedpt.h (open-open).
  */
-double hp_rng_uniform(struct hp_rng *r)
+static inline double next_uniform(struct hp_rng *r)
 {
-	uint64_t k = hp_rng_u64(r) >> 11;
+	uint64_t k = next_u64(r) >> 11;
 
 	if (k == (UINT64_C(1) << 53) - 1)
 		return 1.0 - TWO_POW_M53;
 	return ((double)k + 0.5) * TWO_POW_M53;
+}
+
+double hp_rng_uniform(struct hp_rng *r)
+{
+	return next_uniform(r);
 }
 
 /*
@@ -102,7 +122,7 @@ uint64_t hp_rng_below(struct hp_rng *r, uint64_t n)
 	mask |= mask >> 16;
 	mask |= mask >> 32;
 	do
-		x = hp_rng_u64(r) & mask;
+		x = next_u64(r) & mask;
 	while (x > lim);
 	return x;
 }
@@ -131,8 +151,8 @@ double hp_rng_normal(struct hp_rng *r)
 	 * falls inside the unit disc (probability pi/4), gives two independent
 	 * normals with one log and one sqrt - no sin or cos. */
 	do {
-		u = 2 * hp_rng_uniform(r) - 1;
-		v = 2 * hp_rng_uniform(r) - 1;
+		u = 2 * next_uniform(r) - 1;
+		v = 2 * next_uniform(r) - 1;
 		q = u * u + v * v;
 	} while (q >= 1 || q == 0);
 	f = sqrt(-2 * log(q) / q);
@@ -182,11 +202,11 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 	if (!(lambda > 0) || !isfinite(lambda))
 		return 0;
 	if (lambda < 30) {
-		double limit = exp(-lambda), p = hp_rng_uniform(r);
+		double limit = exp(-lambda), p = next_uniform(r);
 		uint64_t k = 0;
 		while (p > limit) {
 			k++;
-			p *= hp_rng_uniform(r);
+			p *= next_uniform(r);
 		}
 		return k;
 	}
@@ -197,15 +217,15 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 		return x >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)x;
 	}
 
-	double slam = sqrt(lambda), loglam = log(lambda);
+	double slam = sqrt(lambda), loglam = 0, log_invalpha = 0;
 	double b = 0.931 + 2.53 * slam;
 	double a = -0.059 + 0.02483 * b;
-	double log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
 	double vr = 0.9277 - 3.6224 / (b - 2);
+	bool logs = false;
 
 	for (;;) {
-		double u = hp_rng_uniform(r) - 0.5;
-		double v = hp_rng_uniform(r);
+		double u = next_uniform(r) - 0.5;
+		double v = next_uniform(r);
 		double us = 0.5 - fabs(u);
 		double k = floor((2 * a / us + b) * u + lambda + 0.43);
 
@@ -213,6 +233,12 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 			return (uint64_t)k;
 		if (k < 0 || (us < 0.013 && v > us))
 			continue;
+		/* most draws end at the squeeze above: the logs only now */
+		if (!logs) {
+			loglam = log(lambda);
+			log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
+			logs = true;
+		}
 		if (log(v) + log_invalpha - log(a / (us * us) + b) <=
 		    -lambda + k * loglam - log_factorial(k))
 			return (uint64_t)k;
@@ -220,14 +246,50 @@ uint64_t hp_rng_poisson(struct hp_rng *r, double lambda)
 }
 
 /*
- * Method: inversion, -ln U for U uniform on (0, 1).
- * Accuracy: exact in distribution up to the uniform's 53 bits (the largest
- * draw is 37.4, from U = 2^-54).
- * Source: L. Devroye, Non-Uniform Random Variate Generation (1986), II.2.
+ * Method: the ziggurat (tables in ziggurat_exp.h, made by
+ * scripts/gen_ziggurat_exp.py, which explains them): 256 layers of equal
+ * area cover exp(-x). One 64-bit word gives the layer i (its low 8 bits)
+ * and k (its top 53 bits); X = (k + 1/2) x[i] 2^-53 is uniform across the
+ * layer and lies under the curve when k < K[i] (97.8 % of tries: one
+ * word, a multiply and a comparison, no log). Otherwise, layer 0 beyond
+ * r = 7.697 is the tail, r + (-ln U) (the exponential is memoryless); any
+ * other layer's overhang is a wedge, where X is kept if a uniform height
+ * between f(x[i]) and f(x[i+1]) falls under exp(-X), and the try is
+ * repeated if not. The layers' total area is 256 v = 1.0111, so 1.1 % of
+ * tries are repeated.
+ * Special cases: never negative or infinite; 0 is impossible (k + 1/2).
+ * The largest draw is r - ln 2^-54 = 45.1.
+ * Accuracy: exact in distribution up to the 53-bit resolution of X within
+ * its layer and the tables' double rounding (< 2^-52 relative).
+ * Source: G. Marsaglia, W. W. Tsang, "The ziggurat method for generating
+ * random variables", J. Statistical Software 5(8), 2000; Devroye (1986),
+ * IX.1 (the tail).
  */
+static inline double next_exponential(struct hp_rng *r)
+{
+	for (;;) {
+		uint64_t w = next_u64(r), k = w >> 11;
+		unsigned i = (unsigned)(w & 0xff);
+		double x = ((double)k + 0.5) * zig_exp_w[i];
+
+		if (k < zig_exp_k[i])
+			return x;
+		if (i == 0)
+			return ZIG_EXP_R - log(next_uniform(r));
+		if (zig_exp_f[i] + next_uniform(r) * (zig_exp_f[i + 1] - zig_exp_f[i]) < exp(-x))
+			return x;
+	}
+}
+
 double hp_rng_exponential(struct hp_rng *r)
 {
-	return -log(hp_rng_uniform(r));
+	return next_exponential(r);
+}
+
+void hp_rng_exponential_n(struct hp_rng *r, double *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = next_exponential(r);
 }
 
 /*
@@ -249,7 +311,7 @@ double hp_rng_gamma(struct hp_rng *r, double shape)
 		return 0;
 	if (shape < 1) {
 		double g = hp_rng_gamma(r, shape + 1);
-		return g * pow(hp_rng_uniform(r), 1 / shape);
+		return g * pow(next_uniform(r), 1 / shape);
 	}
 	d = shape - 1.0 / 3;
 	c = 1 / sqrt(9 * d);
@@ -261,7 +323,7 @@ double hp_rng_gamma(struct hp_rng *r, double shape)
 			v = 1 + c * z;
 		} while (v <= 0);
 		v = v * v * v;
-		u = hp_rng_uniform(r);
+		u = next_uniform(r);
 		if (u < 1 - 0.0331 * (z * z) * (z * z))
 			return d * v;
 		if (log(u) < 0.5 * z * z + d * (1 - v + log(v)))

@@ -329,10 +329,22 @@ static void window_used(const struct window *w, uint32_t *first, uint32_t *len)
 {
 	uint32_t a = 0, b = w->len;
 
-	while (a < b && wget(w, a) == 0)
-		a++;
-	while (b > a && wget(w, b - 1) == 0)
-		b--;
+	/* one loop per width: wget's test in the loop doubled a merge's time */
+	if (w->wide) {
+		const uint64_t *c = w->c;
+
+		while (a < b && c[a] == 0)
+			a++;
+		while (b > a && c[b - 1] == 0)
+			b--;
+	} else {
+		const uint32_t *c = w->c;
+
+		while (a < b && c[a] == 0)
+			a++;
+		while (b > a && c[b - 1] == 0)
+			b--;
+	}
 	*first = w->lo + a;
 	*len = b - a;
 }
@@ -521,6 +533,116 @@ bool hp_stats_add(struct hp_stats *s, size_t series, size_t day, double x)
 	if (x > c->max)
 		c->max = x;
 	return true;
+}
+
+/*
+ * Method: hp_stats_add's fast paths for zeros and for positive and
+ * negative normal values in range, with the cell's count, negatives and
+ * its sum in locals; the bins of all n values are prefetched first (they
+ * are mostly out of cache, and the loads then overlap). Anything else
+ * (subnormal, rejected, a window to grow or widen)
+ * goes through hp_stats_add itself after the locals are written back, so
+ * the order of additions, and with it every window's layout, is that of n
+ * single calls.
+ * Accuracy: identical to hp_stats_add (integer arithmetic, same order).
+ */
+size_t hp_stats_add_n(struct hp_stats *s, size_t series, size_t day, const double *x, size_t n)
+{
+	const struct series_info *si;
+	struct cell *c;
+	uint64_t cnt, negs, hi;
+	u128 lo;
+	size_t i, rejected = 0;
+	unsigned limit;
+	int unit;
+
+	assert(series < s->nseries && day < s->ndays);
+	if (series >= s->nseries || day >= s->ndays)
+		return n;
+	si = &s->series[series];
+	c = &s->cells[series * s->ndays + day];
+	limit = si->ef_limit;
+	unit = si->unit_exp;
+#define LOAD()                                                 \
+	do {                                                   \
+		cnt = c->n;                                    \
+		negs = c->negatives;                           \
+		hi = c->sum[2];                                \
+		lo = ((u128)c->sum[1] << 64) | c->sum[0];      \
+	} while (0)
+#define STORE()                                                \
+	do {                                                   \
+		c->n = cnt;                                    \
+		c->negatives = negs;                           \
+		c->sum[2] = hi;                                \
+		c->sum[0] = (uint64_t)lo;                      \
+		c->sum[1] = (uint64_t)(lo >> 64);              \
+	} while (0)
+	/* the bins are mostly out of cache: ask for all of them first */
+	for (i = 0; i < n; i++) {
+		uint64_t bits, abits;
+		const struct window *w;
+		uint32_t k;
+
+		memcpy(&bits, &x[i], sizeof(bits));
+		abits = bits & ~SIGN_BIT;
+		w = &c->w[bits >> 63];
+		k = bin_in_octave(s, (unsigned)(abits >> 52) + 51, abits & MANT_MASK) - w->lo;
+		if (k < w->len)
+			__builtin_prefetch((const uint32_t *)w->c + k, 1);
+	}
+	LOAD();
+	for (i = 0; i < n; i++) {
+		double v = x[i];
+		uint64_t bits, abits;
+		unsigned ef, neg;
+		struct window *w;
+		uint32_t k;
+		u128 u;
+
+		memcpy(&bits, &v, sizeof(bits));
+		abits = bits & ~SIGN_BIT;
+		if (abits == 0) {
+			/* as hp_stats_add: +-0 counted as +0.0 */
+			cnt++;
+			c->zeros++;
+			if (0.0 < c->min)
+				c->min = 0.0;
+			if (0.0 > c->max)
+				c->max = 0.0;
+			continue;
+		}
+		ef = (unsigned)(abits >> 52);
+		neg = (unsigned)(bits >> 63);
+		w = &c->w[neg];
+		k = bin_in_octave(s, ef + 51, abits & MANT_MASK) - w->lo;
+		if (ef - 1u >= limit - 1u || k >= w->len || w->wide ||
+		    ((uint32_t *)w->c)[k] == UINT32_MAX) {
+			STORE();
+			rejected += !hp_stats_add(s, series, day, v);
+			LOAD();
+			continue;
+		}
+		((uint32_t *)w->c)[k]++;
+		u = to_units(abits, unit);
+		if (neg) {
+			hi -= lo < u;
+			lo -= u;
+		} else {
+			lo += u;
+			hi += lo < u;
+		}
+		cnt++;
+		negs += neg;
+		if (v < c->min)
+			c->min = v;
+		if (v > c->max)
+			c->max = v;
+	}
+	STORE();
+#undef LOAD
+#undef STORE
+	return rejected;
 }
 
 enum hp_status hp_stats_status(const struct hp_stats *s)

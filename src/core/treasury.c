@@ -160,6 +160,13 @@ static void log_event(struct hp_treasury_result *out, int64_t day,
 	}
 }
 
+/* fmin(x, y) for x a number (not NaN), as an inline comparison: sell() runs
+ * for every cohort every simulated day, and gcc calls libm's fmin. */
+static inline double min_of(double x, double y)
+{
+	return y < x ? y : x;
+}
+
 /*
  * Sell up to want BTC at price: free BTC first, then (use_defi and
  * unlocked) DeFi deposits. Returns what was sold (0 when nothing is held,
@@ -172,10 +179,10 @@ static double sell(struct hp_treasury_state *s, double want, bool use_defi, enum
 
 	if (!(want > 0) || !(price > 0))
 		return 0;
-	from_free = fmin(want, s->free_btc);
+	from_free = min_of(want, s->free_btc);
 	s->free_btc -= from_free;
 	if (use_defi && s->defi_unlocked && from_free < want) {
-		from_defi = fmin(want - from_free, s->defi_btc);
+		from_defi = min_of(want - from_free, s->defi_btc);
 		s->defi_btc -= from_defi;
 	}
 	btc = from_free + from_defi;

@@ -257,6 +257,50 @@ static void test_bitcoin_steady(void **state)
 }
 
 /*
+ * Quiet blocks: under Bitcoin's rule, at height 806,400 + p the blocks
+ * p .. 2014 only count (2015 - p of them for p >= 1), the epoch's first
+ * (p = 0, its time is kept) and last (p = 2015, the retarget) do not; the
+ * per-block rules have none. Skipping them leaves the same state as
+ * appending them one by one, so the retarget that follows is the same.
+ */
+static void test_quiet_blocks(void **state)
+{
+	(void)state;
+	struct hp_daa a, b;
+	int64_t t = T0, tb;
+
+	start(&a, &BTC, 806400, B0, T0, 0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 0);
+	start(&a, &BTC, 806401, B0, T0, T0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 2014);
+	start(&a, &BTC, 806400 + 2014, B0, T0, T0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 1);
+	start(&a, &BTC, 806400 + 2015, B0, T0, T0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 0);
+	start(&a, &ASERT, 806401, B0, T0, T0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 0);
+	start(&a, &CW, 806401, B0, T0, T0);
+	assert_int_equal(hp_daa_quiet_blocks(&a), 0);
+
+	/* a whole epoch at 660 s a block, by appends and with skips */
+	start(&a, &BTC, 806400, B0, T0, 0);
+	start(&b, &BTC, 806400, B0, T0, 0);
+	assert_int_equal(run(&a, &t, 2016, 660), 1);
+	tb = T0 + 660;
+	assert_false(hp_daa_append(&b, tb)); /* the first block: its time */
+	hp_daa_skip_quiet(&b, 1000);
+	assert_int_equal(hp_daa_quiet_blocks(&b), 1014);
+	hp_daa_skip_quiet(&b, 1014);
+	assert_int_equal(b.height, 806400 + 2015);
+	assert_true(hp_daa_append(&b, T0 + 2016 * 660));
+	assert_int_equal(b.height, a.height);
+	assert_int_equal(b.epoch_first_time, a.epoch_first_time);
+	assert_bits(b.bits, a.bits, "skipped epoch", 0);
+	assert_bits(b.bits, 0x17027a1f, "skipped epoch", 0);
+	assert_true(b.difficulty == a.difficulty);
+}
+
+/*
  * 2015 intervals of 660 s: timespan 1,329,900 s. python3: t * 1329900 //
  * 1209600 = 0x27a1f89555...55 -> 17027a1f (10% easier, truncated).
  */
@@ -735,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_init_state),
 		cmocka_unit_test(test_bitcoin_steady),
 		cmocka_unit_test(test_bitcoin_660),
+		cmocka_unit_test(test_quiet_blocks),
 		cmocka_unit_test(test_bitcoin_mid_epoch_and_clamps),
 		cmocka_unit_test(test_cw144_abc_daa_test),
 		cmocka_unit_test(test_cw144_steady_and_faster),

@@ -69,18 +69,19 @@ static void trace(const struct hp_scenario *s, uint64_t path, struct hp_industry
  * 4 x 18.9 x sqrt(2 / 10400) = 1.05 s of 600.596, and the median within
  * 1.5 s of 600.298. The first epoch (from the synthetic start) is dropped.
  */
-static void test_constant_hashrate_intervals(void **state)
+static void check_constant_hashrate_intervals(const char *mode)
 {
 	struct hp_scenario s;
 	double sum = 0, *v = NULL;
 	size_t n = 0, cap = 0, i;
+	char body[512];
 
-	(void)state;
-	parse(scenario(955584 /* 474 x 2016 */, 240, 0,
-		       "\"cohorts\": [{\"name\": \"all\", \"power_usd_per_kwh\": 0,"
-		       " \"fleet\": [{\"efficiency_j_per_th\": 17, \"eh\": " EH_144 "}]}],"
-		       " \"attack\": {\"usd_per_th\": 15}"),
-	      &s);
+	snprintf(body, sizeof(body),
+		 "\"cohorts\": [{\"name\": \"all\", \"power_usd_per_kwh\": 0,"
+		 " \"fleet\": [{\"efficiency_j_per_th\": 17, \"eh\": " EH_144 "}]}],"
+		 " \"attack\": {\"usd_per_th\": 15}%s",
+		 mode);
+	parse(scenario(955584 /* 474 x 2016 */, 240, 0, body), &s);
 	for (uint64_t p = 0; p < 20; p++) {
 		struct hp_industry_trace t;
 
@@ -117,6 +118,15 @@ static void test_constant_hashrate_intervals(void **state)
 	assert_double_abs(v[n / 2], 1209600.0 / 2015, 1.5);
 	free(v);
 	hp_scenario_release(&s);
+}
+
+/* Daily mode's Beta order statistics and block-level mode's exponential
+ * waits (the ziggurat) must both give these epochs. */
+static void test_constant_hashrate_intervals(void **state)
+{
+	(void)state;
+	check_constant_hashrate_intervals("");
+	check_constant_hashrate_intervals(", \"block_level\": true");
 }
 
 /*
@@ -327,18 +337,19 @@ static void test_halving_height(void **state)
  * paths x 13 days = 5200 counts, the mean is within 4 sqrt(144 / 5200) =
  * 0.67 and the variance within 4 x 144 sqrt(2 / 5200) = 11.3.
  */
-static void test_poisson_blocks(void **state)
+static void check_poisson_blocks(const char *mode)
 {
 	struct hp_scenario s;
 	double sum = 0, sum2 = 0;
 	int n = 0;
+	char body[512];
 
-	(void)state;
-	parse(scenario(955584, 1, 0,
-		       "\"cohorts\": [{\"name\": \"all\", \"power_usd_per_kwh\": 0,"
-		       " \"fleet\": [{\"efficiency_j_per_th\": 17, \"eh\": " EH_144 "}]}],"
-		       " \"attack\": {\"usd_per_th\": 15}"),
-	      &s);
+	snprintf(body, sizeof(body),
+		 "\"cohorts\": [{\"name\": \"all\", \"power_usd_per_kwh\": 0,"
+		 " \"fleet\": [{\"efficiency_j_per_th\": 17, \"eh\": " EH_144 "}]}],"
+		 " \"attack\": {\"usd_per_th\": 15}%s",
+		 mode);
+	parse(scenario(955584, 1, 0, body), &s);
 	for (uint64_t p = 0; p < 400; p++) {
 		struct hp_industry_trace t;
 
@@ -355,6 +366,15 @@ static void test_poisson_blocks(void **state)
 	assert_double_abs(mean, 144, 4 * sqrt(144.0 / n));
 	assert_double_abs(var, 144, 4 * 144 * sqrt(2.0 / n));
 	hp_scenario_release(&s);
+}
+
+/* Daily mode draws the count; block-level mode counts exponential waits
+ * that fall within the day, Poisson(144) all the same. */
+static void test_poisson_blocks(void **state)
+{
+	(void)state;
+	check_poisson_blocks("");
+	check_poisson_blocks(", \"block_level\": true");
 }
 
 /* The same summaries, byte for byte, for 1, 2 and 3 threads, and for a run

@@ -466,6 +466,77 @@ static void test_merge_wide_counts(void **state)
 	hp_stats_free(pow2);
 }
 
+/*
+ * hp_stats_add_n is n calls of hp_stats_add: the same summary byte for
+ * byte and the same rejections, over values that take every path of the
+ * single add (positive, negative, +-0, subnormal, NaN, +-inf, beyond the
+ * fixed-point range, windows that must grow on either side), added in
+ * chunks of 1 to 128; then a count at 2^32 - 1 that the batch must widen.
+ */
+static void test_add_n(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	struct hp_stats *a = make(MS, MD, 0.01, 2.385, false), *b = make(MS, MD, 0.01, 2.385, false);
+	struct hp_rng r;
+	static double x[N];
+	size_t rejected_a = 0, rejected_b = 0, i, chunk;
+
+	hp_rng_init(&r, 77, 0, 0);
+	for (i = 0; i < N; i++) {
+		double z = hp_rng_normal(&r);
+
+		switch (hp_rng_below(&r, 16)) {
+		case 0: x[i] = 0; break;
+		case 1: x[i] = -0.0; break;
+		case 2: x[i] = 4.9e-324 * (double)(1 + hp_rng_below(&r, 1000)); break;
+		case 3: x[i] = hp_rng_below(&r, 2) ? NAN : (z > 0 ? INFINITY : -INFINITY); break;
+		case 4: x[i] = z * 1e30; break; /* beyond 2^62 x 2.385: rejected */
+		case 5: x[i] = -2.385 * exp(3 * z); break;
+		default: x[i] = 2.385 * exp((double)i / N * 40 - 20 + z); break; /* widening */
+		}
+	}
+	for (size_t cell = 0; cell < 6; cell++) {
+		size_t se = cell % 2, d = cell / 2;
+
+		for (i = 0; i < N; i++)
+			rejected_a += !hp_stats_add(a, se, d, x[i]);
+		for (i = 0, chunk = 1 + cell; i < N; i += chunk, chunk = chunk % 128 + 1)
+			rejected_b += hp_stats_add_n(b, se, d, x + i, i + chunk <= N ? chunk : N - i);
+	}
+	assert_true(rejected_a > 1000);
+	assert_true(rejected_a == rejected_b);
+	assert_same_summary(a, b);
+	hp_stats_free(a);
+	hp_stats_free(b);
+
+	/* 2^32 - 1 copies of 2.385 by merges (as test_merge_wide_counts), then
+	 * three more through the batch: the bin widens to 64 bits (MS x MD
+	 * cells for assert_same_summary; only cell (0, 0) is used) */
+	struct hp_stats *one = make(MS, MD, 0.02, 1, false);
+	const double three[3] = { 2.385, 2.385, -7.5 };
+
+	a = make(MS, MD, 0.02, 1, false);
+	b = make(MS, MD, 0.02, 1, false);
+	assert_true(hp_stats_add(one, 0, 0, 2.385));
+	for (int k = 0; k < 32; k++) {
+		struct hp_stats *copy = make(MS, MD, 0.02, 1, false);
+		assert_int_equal(hp_stats_merge(a, one, NULL), HP_OK);
+		assert_int_equal(hp_stats_merge(b, one, NULL), HP_OK);
+		assert_int_equal(hp_stats_merge(copy, one, NULL), HP_OK);
+		assert_int_equal(hp_stats_merge(one, copy, NULL), HP_OK);
+		hp_stats_free(copy);
+	}
+	for (i = 0; i < 3; i++)
+		assert_true(hp_stats_add(a, 0, 0, three[i]));
+	assert_true(hp_stats_add_n(b, 0, 0, three, 3) == 0);
+	assert_true(hp_stats_count(b, 0, 0) == UINT64_C(4294967298));
+	assert_same_summary(a, b);
+	hp_stats_free(a);
+	hp_stats_free(b);
+	hp_stats_free(one);
+}
+
 /* ------------------------------------------------------------------ */
 /* means                                                                */
 /* ------------------------------------------------------------------ */
@@ -1039,6 +1110,7 @@ int main(void)
 	    cmocka_unit_test(test_quantile_lognormal), cmocka_unit_test(test_quantile_mixed_signs),
 	    cmocka_unit_test(test_quantile_integer),   cmocka_unit_test(test_quantile_extremes),
 	    cmocka_unit_test(test_merge_exact),	       cmocka_unit_test(test_merge_wide_counts),
+	    cmocka_unit_test(test_add_n),
 	    cmocka_unit_test(test_mean_hand),	       cmocka_unit_test(test_mean_random),
 	    cmocka_unit_test(test_rejections),	       cmocka_unit_test(test_serialize_round_trip),
 	    cmocka_unit_test(test_serialize_robust),   cmocka_unit_test(test_new_errors),
