@@ -60,8 +60,8 @@ struct hp_chainsource;
 
 /*
  * A source for o (copied; the strings too). The cookie file is read here:
- * HP_EIO "<file>: cannot read cookie: ..." when it cannot be. HP_EINVAL
- * naming the option for a URL that is not http:// or https://, a user
+ * HP_EINVAL "--rpc-cookie: <file>: cannot read cookie: ..." when it cannot
+ * be (its content is never shown). HP_EINVAL naming the option for a URL that is not http:// or https://, a user
  * without a password, a timeout <= 0 or negative retries.
  */
 HP_API enum hp_status hp_chainsource_new(const struct hp_chainsource_opts *o,

@@ -82,7 +82,7 @@ static enum hp_status read_cookie(const char *path, char *out, size_t n, struct 
 	size_t len;
 
 	if (!fp)
-		return hp_error_set(err, HP_EIO, "--rpc-cookie", "%s: cannot read cookie: %s", path,
+		return hp_error_set(err, HP_EINVAL, "--rpc-cookie", "%s: cannot read cookie: %s", path,
 				    strerror(errno));
 	len = fread(out, 1, n - 1, fp);
 	fclose(fp);

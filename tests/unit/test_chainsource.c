@@ -231,8 +231,8 @@ static void test_options(void **state)
 	assert_string_equal(err.message, "--rpc-password: needs --rpc-user too");
 	o.user = NULL;
 	o.cookie_file = "tests/data/no-such-cookie";
-	assert_int_equal(hp_chainsource_new(&o, &s, &err), HP_EIO);
-	assert_non_null(strstr(err.message, "tests/data/no-such-cookie: cannot read cookie"));
+	assert_int_equal(hp_chainsource_new(&o, &s, &err), HP_EINVAL);
+	assert_non_null(strstr(err.message, "--rpc-cookie: tests/data/no-such-cookie: cannot read cookie"));
 	o.cookie_file = NULL;
 	o.timeout_s = 0;
 	assert_int_equal(hp_chainsource_new(&o, &s, &err), HP_EINVAL);
