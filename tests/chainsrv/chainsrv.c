@@ -938,7 +938,7 @@ static void handle_rpc(struct state *s, const char *body, size_t len, const char
 	json_decref(req);
 }
 
-/* mempool.space's block object; extras (fees, reward, header) for the v1 routes. */
+/* mempool.space's block object, with its extras (fees, reward, header) when known. */
 static json_t *rest_block(const struct state *s, const struct chain *c, int64_t h, bool extras)
 {
 	const struct block *b = &c->b[h];
@@ -969,7 +969,7 @@ static json_t *rest_block(const struct state *s, const struct chain *c, int64_t 
 	json_object_set_new(o, "nonce", json_integer(hd.nonce));
 	json_object_set_new(o, "bits", json_integer(hd.bits));
 	json_object_set_new(o, "difficulty", json_real(diff));
-	if (extras && b->has_stats) {
+	if (b->has_stats) {
 		hp_hex_encode(b->raw, HP_HEADER_SIZE, hex);
 		json_object_set_new(o, "extras",
 				    json_pack("{s:I, s:I, s:I, s:s}", "totalFees",
