@@ -63,9 +63,53 @@ control() {
 	curl -s -o "$tmp/control" -w '%{http_code}' -X POST "$srv/control?$1"
 }
 # A number member of a compact JSON object: json_num NAME FILE
-json_num() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1; }
+json_num() { sed -n "s/.*\"$1\": *\\(-\\{0,1\\}[0-9][0-9]*\\).*/\\1/p" "$2" | head -n 1; }
 # A string member: json_str NAME FILE
-json_str() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1; }
+json_str() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$2" | head -n 1; }
 
 # The headers of a chain file, one hex line each (comments and stats dropped).
 chain_headers() { sed -e '/^#/d' -e '/^$/d' -e 's/ .*//' "$1"; }
+
+# --- the chain database, read with the sqlite3 CLI ---------------------------
+# db_dump DB: each stored block as its fixture line (header hex rebuilt from
+# the stored fields, little-endian, then fees, subsidy, tx count), heights
+# in order. Equal to `chain_lines FIXTURE` when the sync stored exactly it.
+db_dump() {
+	sqlite3 "$1" "
+	SELECT printf('%02x%02x%02x%02x', version & 255, (version >> 8) & 255,
+	              (version >> 16) & 255, (version >> 24) & 255)
+	    || lower(hex(prev_hash)) || lower(hex(merkle_root))
+	    || printf('%02x%02x%02x%02x', time & 255, (time >> 8) & 255,
+	              (time >> 16) & 255, (time >> 24) & 255)
+	    || printf('%02x%02x%02x%02x', bits & 255, (bits >> 8) & 255,
+	              (bits >> 16) & 255, (bits >> 24) & 255)
+	    || printf('%02x%02x%02x%02x', nonce & 255, (nonce >> 8) & 255,
+	              (nonce >> 16) & 255, (nonce >> 24) & 255)
+	    || ifnull(' ' || s.fees_sats || ' ' || s.subsidy_sats || ' ' || s.tx_count, '')
+	FROM headers h LEFT JOIN block_stats s USING (height) ORDER BY height;"
+}
+# db_hashes DB: the stored hashes, internal byte order, heights in order.
+db_hashes() { sqlite3 "$1" "SELECT lower(hex(hash)) FROM headers ORDER BY height;"; }
+# db_tip DB: the highest stored height, or -1 when none (or no file).
+db_tip() {
+	if [ -f "$1" ]; then
+		sqlite3 "$1" "SELECT ifnull(max(height), -1) FROM headers;" 2>/dev/null || echo -1
+	else
+		echo -1
+	fi
+}
+# db_gapfree DB: heights run from the first to the tip without a gap.
+db_gapfree() {
+	[ "$(sqlite3 "$1" "SELECT count(*) = ifnull(max(height) - min(height) + 1, 0) FROM headers;")" = 1 ]
+}
+# chain_lines FILE [N]: the fixture's blocks (comments dropped), the first N.
+chain_lines() {
+	if [ -n "${2:-}" ]; then
+		sed -e '/^#/d' -e '/^$/d' "$1" | head -n "$2"
+	else
+		sed -e '/^#/d' -e '/^$/d' "$1"
+	fi
+}
+# chain_hashes FILE: the fixture's hashes below its tip, from each header's
+# parent field (bytes 4..35 of the next header) - no hashing of our own.
+chain_hashes() { chain_headers "$1" | sed 1d | cut -c9-72; }
