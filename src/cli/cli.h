@@ -229,6 +229,7 @@ int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_sync(int argc, char **argv, struct cli_ctx *ctx);
 
 /*
  * How `simulate` runs its paths: hashpivot runs them all on threads;
