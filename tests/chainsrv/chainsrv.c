@@ -939,7 +939,7 @@ static void handle_rpc(struct state *s, const char *body, size_t len, const char
 }
 
 /* mempool.space's block object, with its extras (fees, reward, header) when known. */
-static json_t *rest_block(const struct state *s, const struct chain *c, int64_t h, bool extras)
+static json_t *rest_block(const struct state *s, const struct chain *c, int64_t h)
 {
 	const struct block *b = &c->b[h];
 	struct hp_header hd;
@@ -1044,7 +1044,7 @@ static void handle_rest(struct state *s, const char *url, struct reply *r)
 			reply_json(r, MHD_HTTP_OK, o);
 		} else {
 			reply_json(r, MHD_HTTP_OK,
-				   rest_block(s, stale ? &s->base : &s->served, h, v1));
+				   rest_block(s, stale ? &s->base : &s->served, h));
 		}
 	} else if (!strcmp(url, "/api/v1/blocks") || !strncmp(url, "/api/v1/blocks/", 15)) {
 		json_t *a;
@@ -1058,7 +1058,7 @@ static void handle_rest(struct state *s, const char *url, struct reply *r)
 			h = tip_height(s); /* mempool.space starts from its tip */
 		a = json_array();
 		for (int64_t i = h; i >= 0 && i > h - REST_PAGE; i--) {
-			json_array_append_new(a, rest_block(s, &s->served, i, true));
+			json_array_append_new(a, rest_block(s, &s->served, i));
 			note_header(s, i);
 		}
 		reply_json(r, MHD_HTTP_OK, a);
