@@ -51,7 +51,7 @@ k=0
 while read -r ms; do
 	k=$((k + 1))
 	control 'counters=0' >/dev/null
-	"$bin" sync --rpc-url "$srv" --network regtest --db "$db" --batch 100 >/dev/null 2>"$tmp/err.$k" &
+	"$bin" sync --rpc-url "$srv" --network regtest --db "$db" --batch 100 --stats-blocks $((blocks + 1)) >/dev/null 2>"$tmp/err.$k" &
 	sync_pid=$!
 	sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
 	if kill -9 "$sync_pid" 2>/dev/null; then
@@ -80,7 +80,7 @@ while read -r ms; do
 done <"$tmp/delays"
 
 # resume to the end, then the whole fixture must be there
-"$bin" sync --rpc-url "$srv" --network regtest --db "$db" --batch 100 --json >"$tmp/out" 2>"$tmp/err"
+"$bin" sync --rpc-url "$srv" --network regtest --db "$db" --batch 100 --stats-blocks $((blocks + 1)) --json >"$tmp/out" 2>"$tmp/err"
 rc=$?
 check "the last sync completes from $prev_tip" '[ $rc = 0 ] && [ "$(json_num tip_height "$tmp/out")" = $blocks ] || { cat "$tmp/err"; false; }'
 db_dump "$db" >"$tmp/dump"
