@@ -15,7 +15,7 @@
  * (default S + 1), so it branches at F.
  *
  * Errors: one line on stderr naming the option, exit 2; exit 1 when the
- * output cannot be written.
+ * output cannot be written (an --out file is then removed).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -228,5 +228,7 @@ done:
 		fprintf(stderr, "mkchain: %s: write error\n", out_path ? out_path : "stdout");
 		rc = 1;
 	}
+	if (rc != 0 && out_path)
+		remove(out_path); /* nothing half-written */
 	return rc;
 }
