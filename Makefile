@@ -135,9 +135,20 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(TEST_LIBS) $(LIBS)
 
+# The chain test server and its fixture miner (tests/chainsrv/, for the
+# sync tests): test tools, built for `make check`, never installed.
+CHAINSRV_BIN := $(OUT)/tests/chainsrv $(OUT)/tests/mkchain
+$(OUT)/tests/chainsrv: tests/chainsrv/chainsrv.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CLI_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) \
+		$(LIBS) $(CLI_LIBS)
+$(OUT)/tests/mkchain: tests/chainsrv/mkchain.c $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
+
 # Every test: unit binaries (they find tests/data and data/ from the top of
 # the tree) and the CLI golden cases, with one summary line at the end.
-check: all $(TEST_BIN)
+check: all $(TEST_BIN) $(CHAINSRV_BIN)
 	@sh tests/run.sh $(OUT)
 
 # Benchmarks (bench/README.md records their results): built -O2 like the library.

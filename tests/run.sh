@@ -62,6 +62,10 @@ run_suite load "server load" tests/server/load.sh
 # so, where chromium is absent; screenshots in $out/test-out).
 run_suite browser "browser (chromium)" tests/browser/run.sh
 run_suite report "html reports" tests/report/run.sh
+# The chain test server and fixtures, then `hashpivot sync` against them.
+run_suite chainsrv "chain test server" tests/chainsrv/run.sh
+run_suite sync "sync end to end" tests/sync/run.sh
+run_suite crash "sync, kill -9 and resume" tests/sync/crash.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then
