@@ -30,7 +30,7 @@ OUT := build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIB_PKGS := jansson libcrypto lapacke
+LIB_PKGS := jansson libcrypto lapacke sqlite3 libcurl
 TEST_PKGS := cmocka
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
