@@ -207,6 +207,27 @@ static const struct cli_command commands[] = {
 	 "  --paths N, --seed S, --threads T, --csv DIR, --progress, --report FILE\n"
 	 "                    as for pivot\n"
 	 "  --json            machine-readable output (monthly quantile series)\n"},
+	{"backtest", cmd_backtest, CLI_NEEDS_DATA,
+	 "a fleet and its treasury through real history, day by day",
+	 "usage: hashpivot backtest --scenario FILE --from DATE --to DATE [--db FILE]\n"
+	 "                          [--csv DIR] [--catalog FILE] [--add-machine SPEC]\n"
+	 "                          [--json]\n"
+	 "\n"
+	 "Runs the scenario's fleet (as it stands at its as_of) and its \"treasury\"\n"
+	 "policy through each UTC day of real history: the blocks the network found\n"
+	 "that day (their exact work from their bits, subsidy and fees) and the BTC\n"
+	 "close. Reports BTC mined, revenue, costs and cost per BTC (marginal, cash,\n"
+	 "all-in), and the treasury day by day (docs/backtest.md).\n"
+	 "\n"
+	 "  --scenario FILE   the scenario (JSON)\n"
+	 "  --from DATE       first day, YYYY-MM-DD\n"
+	 "  --to DATE         last day, YYYY-MM-DD (inclusive)\n"
+	 "  --db FILE         the network's days and prices from a chain database\n"
+	 "                    ('hashpivot sync'); default: the shipped daily series\n"
+	 "                    (fees to 2025-09-26). Prices: the database's closes\n"
+	 "                    where it has them, else data/btc_usd_daily.csv\n"
+	 "  --csv DIR         write DIR/backtest_daily.csv (every day)\n"
+	 "  --json            machine-readable output, with every day\n"},
 	{"simulate", cmd_simulate, CLI_NEEDS_DATA,
 	 "the mining industry over Monte Carlo price paths: hashrate, difficulty, security",
 	 "usage: hashpivot simulate [--scenario FILE] [--paths N] [--seed S] [--threads T]\n"
