@@ -144,11 +144,12 @@ struct cli_net {
 bool cli_net_option(struct cli_net *n, int code, const char *arg);
 /* 0, or the exit code after printing the error. */
 int cli_net_finish(const struct cli_ctx *ctx, struct cli_net *n);
-/* The network of cli_net_finish from an open database, for commands that
- * take --db without the other network options (fleet, simulate): price
- * NULL takes the database's close. 0, or the exit code after the error. */
+/* The network of cli_net_finish from a database, for commands that take
+ * --db without the other network options (fleet, simulate): price NULL
+ * takes the database's latest close, else fallback_price_usd when > 0
+ * (the scenario's). 0, or the exit code after printing the error. */
 int cli_net_from_db(const struct cli_ctx *ctx, struct cli_net *n, const char *db_path,
-		    const char *price);
+		    const char *price, double fallback_price_usd);
 /* The inputs, echoed under their usual keys (difficulty, bits, height, ...). */
 void cli_net_echo(json_t *o, const struct cli_net *n);
 
@@ -160,7 +161,7 @@ void cli_net_echo(json_t *o, const struct cli_net *n);
  * cli_db_open() opens the file read-only (or for writing: prices import),
  * whatever network it records. Default path: hp_chaindb_default_path().
  */
-enum { CLI_OPT_DB = 290 };
+enum { CLI_OPT_DB = 291 }; /* 290 is --report (report.h) */
 #define CLI_DB_OPTION {"db", required_argument, NULL, CLI_OPT_DB}
 
 struct cli_db_opt {

@@ -30,7 +30,7 @@ bool cli_net_option(struct cli_net *n, int code, const char *arg)
  * the tip's UTC day. Then the hashprice as for typed values.
  */
 int cli_net_from_db(const struct cli_ctx *ctx, struct cli_net *n, const char *db_path,
-		    const char *price)
+		    const char *price, double fallback_price_usd)
 {
 	struct cli_db_opt o = { .given = true, .path = db_path };
 	struct cli_db *db = NULL;
@@ -77,17 +77,21 @@ int cli_net_from_db(const struct cli_ctx *ctx, struct cli_net *n, const char *db
 		if (cli_db_price_before(db, st.tip_time / SECONDS_PER_DAY, &n->in.price_usd, &day,
 					&found, &err))
 			goto fail;
-		if (!found) {
+		if (!found && fallback_price_usd > 0) {
+			n->in.price_usd = fallback_price_usd;
+			n->price_source = "scenario";
+		} else if (!found) {
 			hp_error_set(&err, HP_EINVAL, "--price-usd",
 				     "missing, and %s has no close on or before the tip's day %s "
 				     "(import one with 'hashpivot prices import')",
 				     cli_db_path(db),
 				     hp_calendar_day_text(st.tip_time / SECONDS_PER_DAY, text));
 			goto fail;
+		} else {
+			snprintf(n->price_day, sizeof(n->price_day), "%s",
+				 hp_calendar_day_text(day, text));
+			n->price_source = "db";
 		}
-		snprintf(n->price_day, sizeof(n->price_day), "%s",
-			 hp_calendar_day_text(day, text));
-		n->price_source = "db";
 	}
 	cli_db_close(db);
 	n->in.subsidy_sats = hp_consensus_subsidy_sats(p, n->height);
@@ -116,7 +120,7 @@ int cli_net_finish(const struct cli_ctx *ctx, struct cli_net *n)
 							    "network comes from the database), got '%.40s'",
 						       names[i], n->arg[i]);
 		}
-		return cli_net_from_db(ctx, n, n->arg[6], n->arg[4]);
+		return cli_net_from_db(ctx, n, n->arg[6], n->arg[4], 0);
 	}
 
 	if (!!n->arg[0] + !!n->arg[1] != 1)
