@@ -207,6 +207,26 @@ static const struct cli_command commands[] = {
 	 "  --paths N, --seed S, --threads T, --csv DIR, --progress, --report FILE\n"
 	 "                    as for pivot\n"
 	 "  --json            machine-readable output (monthly quantile series)\n"},
+	{"prices", cmd_prices, CLI_NEEDS_DATA,
+	 "daily BTC/USD closes in the chain database: list, import a CSV",
+	 "usage: hashpivot prices [list] [--db FILE] [--json]\n"
+	 "       hashpivot prices import FILE.csv [--db FILE] [--source NAME] [--json]\n"
+	 "\n"
+	 "list (the default) summarises the closes the chain database holds (days,\n"
+	 "first and last) and the shipped history (data/btc_usd_daily.csv) that\n"
+	 "stands in wherever the database has none. import reads a CSV of daily\n"
+	 "closes - a header naming a date column (date, day, snapped_at, timestamp,\n"
+	 "time, unix, datetime) and a close column (close, price, price_usd,\n"
+	 "close_usd, c) in any order, as CoinGecko, Bitstamp, Yahoo and others\n"
+	 "export; dates YYYY-MM-DD[ time] or Unix seconds or milliseconds - and\n"
+	 "stores every day in one transaction, replacing the days already there.\n"
+	 "A bad line stores nothing.\n"
+	 "\n"
+	 "  --db FILE      the chain database (default:\n"
+	 "                 $XDG_DATA_HOME/hashpivot/chain.sqlite, else\n"
+	 "                 ~/.local/share/hashpivot/chain.sqlite; import creates it)\n"
+	 "  --source NAME  recorded with each day (default: the file's name)\n"
+	 "  --json         machine-readable output\n"},
 	{"backtest", cmd_backtest, CLI_NEEDS_DATA,
 	 "a fleet and its treasury through real history, day by day",
 	 "usage: hashpivot backtest --scenario FILE --from DATE --to DATE [--db FILE]\n"
