@@ -266,14 +266,14 @@ static json_t *result_json(const struct hp_scenario *sc, const struct hp_backtes
 	set_treasury_month(o, &r->start, "start_treasury_");
 	set_treasury_month(o, &t->end, "end_treasury_");
 	cli_set_real(o, "sold_btc", t->sold_btc_total);
-	a = json_object();
-	for (int k = 0; k < HP_SALE_NCAUSES; k++)
-		cli_set_real(a, hp_treasury_cause_name(k), t->sold_btc[k]);
-	json_object_set_new(o, "sold_btc_by_cause", a);
-	a = json_object();
-	for (int k = 0; k < HP_SALE_NCAUSES; k++)
-		cli_set_real(a, hp_treasury_cause_name(k), t->sold_usd[k]);
-	json_object_set_new(o, "usd_from_sales_by_cause", a);
+	for (int k = 0; k < HP_SALE_NCAUSES; k++) {
+		snprintf(key, sizeof(key), "sold_btc_%s", hp_treasury_cause_name(k));
+		cli_set_real(o, key, t->sold_btc[k]);
+	}
+	for (int k = 0; k < HP_SALE_NCAUSES; k++) {
+		snprintf(key, sizeof(key), "usd_from_sales_%s", hp_treasury_cause_name(k));
+		cli_set_real(o, key, t->sold_usd[k]);
+	}
 	cli_set_real(o, "interest_usd", t->interest_usd);
 	cli_set_real(o, "defi_yield_btc", t->yield_btc);
 	cli_set_real(o, "defi_loss_btc", t->defi_loss_btc);
