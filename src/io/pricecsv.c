@@ -96,12 +96,21 @@ enum hp_status hp_pricecsv_load(const char *path, struct hp_price_rows *out, str
 	dcol = find_column(&c, date_names);
 	pcol = find_column(&c, close_names);
 	if (dcol < 0 || pcol < 0) {
+		char head[QUOTE_MAX + 1] = "";
+		size_t used = 0;
+
+		/* the header as it was, comma-separated, cut at QUOTE_MAX */
+		for (size_t i = 0; i < c.nheader && used < QUOTE_MAX; i++) {
+			int w = snprintf(head + used, sizeof(head) - used, "%s%s", i ? "," : "",
+					 c.header[i]);
+			used = w < 0 ? used : used + (size_t)w;
+		}
 		st = hp_error_set(err, HP_EPARSE, path,
-				  "the header has no %s column (expected one of %s), got '%.*s'",
+				  "the header has no %s column (expected one of %s), got '%s'",
 				  dcol < 0 ? "date" : "close",
 				  dcol < 0 ? "date, day, snapped_at, timestamp, time, unix, datetime"
 					   : "close, price, price_usd, close_usd, c",
-				  QUOTE_MAX, c.nheader ? c.header[0] : "");
+				  head);
 		goto fail;
 	}
 	snprintf(r.date_column, sizeof(r.date_column), "%s", c.header[dcol]);

@@ -145,10 +145,10 @@ static void test_bad(void **state)
 	(void)state;
 	load_bad("day,open\n2024-05-01,1\n",
 		 "bad.csv: the header has no close column (expected one of close, price, "
-		 "price_usd, close_usd, c), got 'day'");
+		 "price_usd, close_usd, c), got 'day,open'");
 	load_bad("when,close\n2024-05-01,1\n",
 		 "bad.csv: the header has no date column (expected one of date, day, snapped_at, "
-		 "timestamp, time, unix, datetime), got 'when'");
+		 "timestamp, time, unix, datetime), got 'when,close'");
 	load_bad("date,close\n2024-05-01,58254\n2024-13-01,1\n",
 		 "bad.csv:3: date: not a date (YYYY-MM-DD[ time], Unix seconds or milliseconds), "
 		 "got '2024-13-01'");
