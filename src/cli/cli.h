@@ -320,6 +320,7 @@ int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_prices(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_sync(int argc, char **argv, struct cli_ctx *ctx);
 
 /*
  * How `simulate` runs its paths: hashpivot runs them all on threads;
