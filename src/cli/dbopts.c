@@ -366,6 +366,10 @@ enum hp_status cli_db_days(struct cli_db *db, int64_t from, struct hp_backtest_d
 	if (db->info.empty)
 		return hp_error_set(err, HP_EINVAL, "--db", "%s holds no blocks yet",
 				    hp_chaindb_path(db->db));
+	if (db->info.network != HP_NET_MAIN)
+		return hp_error_set(err, HP_EINVAL, "--db", "%s holds network %s; backtests model "
+				    "mainnet", hp_chaindb_path(db->db),
+				    hp_consensus_params(db->info.network)->name);
 	if ((st = hp_chaindb_get(db->db, db->info.first_height, &first, err)) ||
 	    (st = hp_chaindb_tip(db->db, &tip, err)))
 		return st;
