@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 
+#include "hashpivot/consensus.h"
 #include "hashpivot/error.h"
 #include "hashpivot/mining.h"
 
@@ -100,7 +101,11 @@ enum { CLI_OPT_JSON = 256, CLI_OPT_DATA_DIR, CLI_OPT_FIRST_FREE = 300 };
  * the command's option table, hand each option to cli_net_option() (true
  * when it was one of them), then call cli_net_finish(): it checks that
  * exactly one of --difficulty/--bits and all of --height, --fees-btc and
- * --price-usd were given, parses them and computes the hashprice.
+ * --price-usd were given, parses them and computes the hashprice. With
+ * --db FILE instead of --difficulty/--bits, --height and --fees-btc, the
+ * network is the database's tip: its bits and height, the mean fees of the
+ * last CLI_DB_FEES_SHORT blocks, and --price-usd or else the database's
+ * latest close on or before the tip's day (cli_net_from_db).
  */
 enum {
 	CLI_OPT_NET_DIFFICULTY = 270,
@@ -108,7 +113,8 @@ enum {
 	CLI_OPT_NET_HEIGHT,
 	CLI_OPT_NET_FEES,
 	CLI_OPT_NET_PRICE,
-	CLI_OPT_NET_POOL_FEE
+	CLI_OPT_NET_POOL_FEE,
+	CLI_OPT_NET_DB
 };
 #define CLI_NET_OPTIONS                                                   \
 	{"difficulty", required_argument, NULL, CLI_OPT_NET_DIFFICULTY},  \
@@ -116,23 +122,106 @@ enum {
 	{"height", required_argument, NULL, CLI_OPT_NET_HEIGHT},          \
 	{"fees-btc", required_argument, NULL, CLI_OPT_NET_FEES},          \
 	{"price-usd", required_argument, NULL, CLI_OPT_NET_PRICE},        \
-	{"pool-fee-pct", required_argument, NULL, CLI_OPT_NET_POOL_FEE}
+	{"pool-fee-pct", required_argument, NULL, CLI_OPT_NET_POOL_FEE},   \
+	{"db", required_argument, NULL, CLI_OPT_NET_DB}
 
 struct cli_net {
-	const char *arg[6];            /* as given, in the order of the enum */
+	const char *arg[7];            /* as given, in the order of the enum */
 	struct hp_hashprice_input in;  /* work, subsidy, fees, price, pool fee */
 	struct hp_hashprice hp;        /* the hashprice they give */
 	int64_t height;
 	bool has_bits;
 	uint32_t bits;
 	double difficulty;
+	/* with --db FILE: the network from the database's tip (cli_db_state) */
+	bool from_db;
+	char db_path[4096];
+	int64_t fees_blocks;           /* blocks the fees are the mean of */
+	const char *price_source;      /* "--price-usd" or "db YYYY-MM-DD" */
+	char price_day[16];
 };
 
 bool cli_net_option(struct cli_net *n, int code, const char *arg);
 /* 0, or the exit code after printing the error. */
 int cli_net_finish(const struct cli_ctx *ctx, struct cli_net *n);
+/* The network of cli_net_finish from a database, for commands that take
+ * --db without the other network options (fleet, simulate): price NULL
+ * takes the database's latest close, else fallback_price_usd when > 0
+ * (the scenario's). 0, or the exit code after printing the error. */
+int cli_net_from_db(const struct cli_ctx *ctx, struct cli_net *n, const char *db_path,
+		    const char *price, double fallback_price_usd);
 /* The inputs, echoed under their usual keys (difficulty, bits, height, ...). */
 void cli_net_echo(json_t *o, const struct cli_net *n);
+
+/*
+ * The chain database of `hashpivot sync` (src/cli/dbopts.c), read by
+ * network, the calculators (--db on hashprice, breakeven, curtail, energy,
+ * fleet), simulate, prices and backtest. Put CLI_DB_OPTION in the option
+ * table and hand each option to cli_db_option() (true when it was --db);
+ * cli_db_open() opens the file read-only (or for writing: prices import),
+ * whatever network it records. Default path: hp_chaindb_default_path().
+ */
+enum { CLI_OPT_DB = 291 }; /* 290 is --report (report.h) */
+#define CLI_DB_OPTION {"db", required_argument, NULL, CLI_OPT_DB}
+
+struct cli_db_opt {
+	bool given;
+	const char *path;
+};
+bool cli_db_option(struct cli_db_opt *o, int code, const char *arg);
+
+struct cli_db;
+/* 0, or the exit code after printing the error (2 for a missing file or
+ * one that is not a chain database, 1 for an unreadable one). */
+int cli_db_open(const struct cli_ctx *ctx, const struct cli_db_opt *o, bool write,
+		struct cli_db **out);
+void cli_db_close(struct cli_db *db);
+const char *cli_db_path(const struct cli_db *db);
+struct hp_chaindb *cli_db_handle(struct cli_db *db);
+
+/* How far back the estimators look (docs/cli.md "network --db"). */
+#define CLI_DB_HASHRATE_SHORT 144
+#define CLI_DB_HASHRATE_LONG 2016
+#define CLI_DB_FEES_SHORT 144
+#define CLI_DB_FEES_LONG 1008
+
+/* The live state at the database's tip. Figures that need blocks the
+ * database lacks are NaN (printed as null). */
+struct cli_db_state {
+	enum hp_network net;
+	int64_t first_height, tip_height;
+	uint8_t tip_hash[32];
+	int64_t tip_time;
+	uint32_t bits;
+	double difficulty;
+	char chainwork_hex[65];
+	bool work_known;               /* chainwork counts from genesis */
+	double hashrate_hs_short, hashrate_hs_long; /* Core's getnetworkhashps over 144, 2016 */
+	double fees_btc_short, fees_btc_long;       /* mean per block over 144, 1008 */
+	size_t fees_blocks_short, fees_blocks_long; /* blocks with stats in those windows */
+	bool has_epoch_start;          /* the epoch's first block is stored */
+	int64_t epoch_start_time;
+	bool has_window_start;         /* the block 504 back is stored */
+	int64_t window_start_time;
+	double previous_change_pct;    /* NaN when the previous epoch's bits are not stored */
+};
+/* HP_EINVAL naming --db when the database has no headers. */
+enum hp_status cli_db_state(struct cli_db *db, struct cli_db_state *st, struct hp_error *err);
+
+/* The close of a UTC day (days since 1970-01-01) from the prices table;
+ * *found false (HP_OK) when it has none. */
+enum hp_status cli_db_price(struct cli_db *db, int64_t day, double *price, bool *found,
+			    struct hp_error *err);
+/* The latest close on or before day; *found false when none. */
+enum hp_status cli_db_price_before(struct cli_db *db, int64_t day, double *price,
+				   int64_t *price_day, bool *found, struct hp_error *err);
+
+/* The network's days from..from+n-1 for a backtest, grouped by their
+ * headers' UTC day: blocks, exact work from their bits, subsidy and fees
+ * from block_stats (every block of those days needs stats). */
+struct hp_backtest_day;
+enum hp_status cli_db_days(struct cli_db *db, int64_t from, struct hp_backtest_day *days,
+			   size_t n, struct hp_error *err);
 
 #define CLI_DONE (-1) /* no more options */
 #define CLI_EXIT (-2) /* stop now and return ctx->exit_code */
@@ -229,6 +318,8 @@ int cmd_pivot(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_treasury(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_simulate(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_prices(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cli_ctx *ctx);
 
 /*

@@ -13,7 +13,7 @@
 #include "hashpivot/parse.h"
 #include "hashpivot/scenario.h"
 
-enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE };
+enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE, OPT_PRICE };
 
 static void set_totals(json_t *o, const struct hp_fleet_totals *t)
 {
@@ -36,6 +36,8 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{"scenario", required_argument, NULL, OPT_SCENARIO},
+		{"price-usd", required_argument, NULL, OPT_PRICE},
+		CLI_DB_OPTION,
 		CLI_REPORT_OPTION,
 		CLI_CATALOG_OPTIONS,
 		CLI_COMMON_OPTIONS,
@@ -46,7 +48,9 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	struct hp_fleet_result r = {0};
 	struct hp_error err = {0};
 	struct cli_catalog_opts co = {0};
-	const char *path = NULL, *report = NULL;
+	struct cli_db_opt dbo = {0};
+	struct cli_net net = {0};
+	const char *path = NULL, *report = NULL, *price = NULL;
 	static const char *const data[] = { "machines.csv", NULL };
 	int c, rc = 2;
 	char key[96];
@@ -65,7 +69,9 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 			path = ctx->arg;
 		else if (c == CLI_OPT_REPORT)
 			report = ctx->arg;
-		else
+		else if (c == OPT_PRICE)
+			price = ctx->arg;
+		else if (!cli_db_option(&dbo, c, ctx->arg))
 			cli_catalog_option(&co, c, ctx->arg);
 	}
 	if (ctx->ind < argc) {
@@ -80,7 +86,24 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		goto fail;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
-	if (cli_scenario_load(ctx, path, &cat, &sc, &err) || hp_fleet_run(&sc, &r, &err))
+	if (cli_scenario_load(ctx, path, &cat, &sc, &err))
+		goto fail;
+	/* --db: the network at the database's tip replaces the scenario's; the
+	 * price is --price-usd, else the database's close, else the scenario's */
+	if (dbo.given) {
+		if ((rc = cli_net_from_db(ctx, &net, dbo.path, price, sc.network.price_usd)))
+			goto out;
+		sc.network.has_bits = true;
+		sc.network.bits = net.bits;
+		sc.network.difficulty = net.difficulty;
+		sc.network.height = net.height;
+		sc.network.fees_btc_per_block = net.in.fees_btc_per_block;
+		sc.network.price_usd = net.in.price_usd;
+	} else if (price) {
+		if (hp_parse_double(price, 0, 1e12, &sc.network.price_usd, "--price-usd", &err))
+			goto fail;
+	}
+	if (hp_fleet_run(&sc, &r, &err))
 		goto fail;
 
 	json_t *o = json_object();
@@ -117,6 +140,13 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	cli_set_real(o, "fees_btc", sc.network.fees_btc_per_block);
 	cli_set_real(o, "price_usd", sc.network.price_usd);
 	cli_set_real(o, "pool_fee_pct", sc.company.pool_fee_pct);
+	if (net.from_db) {
+		cli_set_str(o, "db", net.db_path);
+		cli_set_int(o, "fees_blocks", net.fees_blocks);
+		cli_set_str(o, "price_source", net.price_source);
+		if (net.price_day[0])
+			cli_set_str(o, "price_day", net.price_day);
+	}
 
 	json_t *sites = json_array(), *lines = json_array();
 	for (size_t i = 0; i < r.nsites; i++) {

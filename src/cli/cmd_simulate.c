@@ -44,6 +44,7 @@ struct opts {
 	const char *scenario, *paths, *seed, *threads, *years, *rule, *out, *every, *qerr, *trace;
 	const char *report;
 	bool block_level, progress;
+	struct cli_db_opt db;
 };
 
 static const double quantiles[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
@@ -421,6 +422,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		{"quantile-error-pct", required_argument, NULL, OPT_QERR},
 		{"trace", required_argument, NULL, OPT_TRACE},
 		CLI_REPORT_OPTION,
+		CLI_DB_OPTION,
 		CLI_COMMON_OPTIONS,
 		{0},
 	};
@@ -431,6 +433,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 		if (c == CLI_EXIT)
 			return ctx->exit_code;
 		switch (c) {
+		case CLI_OPT_DB: cli_db_option(&o->db, c, ctx->arg); break;
 		case OPT_SCENARIO: o->scenario = ctx->arg; break;
 		case OPT_PATHS: o->paths = ctx->arg; break;
 		case OPT_SEED: o->seed = ctx->arg; break;
@@ -451,6 +454,72 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	if (o->trace && !o->out)
 		return cli_usage_error(ctx, "--trace: needs --out DIR to write the path into");
 	return 0;
+}
+
+/*
+ * simulate --db: start from the database's tip instead of the scenario's
+ * network section and industry.epoch_start_time: the next block's height
+ * and bits (a retarget computed from the epoch's stored times when the tip
+ * ends an epoch), the time of its epoch's first block, the mean fees of the
+ * last CLI_DB_FEES_SHORT blocks, and day 0 starting at the tip's time. The
+ * cohorts, prices and everything else stay the scenario's.
+ */
+static int start_from_db(struct cli_ctx *ctx, const struct cli_db_opt *dbo, struct hp_scenario *sc)
+{
+	struct cli_db *db = NULL;
+	struct cli_db_state st;
+	struct hp_error err = {0};
+	struct hp_industry *ind = &sc->industry;
+	const struct hp_chain_params *p = hp_consensus_params(HP_NET_MAIN);
+	int64_t next;
+	int rc;
+
+	if ((rc = cli_db_open(ctx, dbo, false, &db)))
+		return rc;
+	if (cli_db_state(db, &st, &err))
+		goto fail;
+	if (st.net != HP_NET_MAIN) {
+		hp_error_set(&err, HP_EINVAL, "--db", "%s holds network %s; simulate models mainnet",
+			     cli_db_path(db), hp_consensus_params(st.net)->name);
+		goto fail;
+	}
+	if (!st.fees_blocks_short) {
+		hp_error_set(&err, HP_EINVAL, "--db", "%s has no fee stats in its last %d blocks",
+			     cli_db_path(db), CLI_DB_FEES_SHORT);
+		goto fail;
+	}
+	if (!st.has_epoch_start) {
+		hp_error_set(&err, HP_EINVAL, "--db",
+			     "%s does not hold block %lld, the first of the tip's epoch (sync from "
+			     "a height at or before it)",
+			     cli_db_path(db),
+			     (long long)(st.tip_height - st.tip_height % HP_RETARGET_INTERVAL));
+		goto fail;
+	}
+	next = st.tip_height + 1;
+	ind->height = next;
+	ind->bits = st.bits;
+	ind->epoch_start_time = st.epoch_start_time;
+	if (next % HP_RETARGET_INTERVAL == 0) {
+		struct hp_retarget r;
+
+		hp_consensus_retarget(p, st.bits, st.epoch_start_time, st.tip_time, &r);
+		ind->bits = r.bits;
+		/* the new epoch's first block is the next one: it starts now */
+		ind->epoch_start_time = st.tip_time;
+	}
+	ind->start_time = st.tip_time;
+	ind->fees.btc_per_block = st.fees_btc_short;
+	sc->network.height = next;
+	sc->network.has_bits = true;
+	sc->network.bits = ind->bits;
+	hp_consensus_difficulty(ind->bits, &sc->network.difficulty);
+	sc->network.fees_btc_per_block = st.fees_btc_short;
+	cli_db_close(db);
+	return 0;
+fail:
+	cli_db_close(db);
+	return cli_fail(ctx, &err);
 }
 
 static enum hp_status run_local(const struct hp_industry *ind, const struct hp_industry_config *cfg,
@@ -498,6 +567,8 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	snprintf(hist, sizeof(hist), "%s/btc_usd_daily.csv", ctx->data_dir);
 	if (hp_scenario_load_history(&sc, hist, &err))
 		goto fail;
+	if (o.db.given && (rc = start_from_db(ctx, &o.db, &sc)))
+		goto out;
 
 	cfg.npaths = (uint64_t)sc.market.paths;
 	cfg.seed = sc.market.seed;

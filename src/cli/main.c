@@ -19,20 +19,25 @@
 static const struct cli_command commands[] = {
 	{"network", cmd_network, CLI_NEEDS_DATA,
 	 "state of the network from the shipped difficulty history",
-	 "usage: hashpivot network [--height H] [--json] [--data-dir DIR]\n"
+	 "usage: hashpivot network [--height H | --db FILE] [--json] [--data-dir DIR]\n"
 	 "\n"
 	 "The network at the latest epoch of the shipped data (or at height H):\n"
 	 "bits, difficulty, implied hashrate, subsidy, issued and remaining supply,\n"
-	 "next retarget and next halving with an estimated date.\n"
+	 "next retarget and next halving with an estimated date. With --db, the live\n"
+	 "state at the tip of a chain database ('hashpivot sync'): also the hashrate\n"
+	 "from the last 144 and 2016 blocks' work and time, the mean fees of the\n"
+	 "last 144 and 1008 blocks, and mempool.space's next-retarget estimate.\n"
 	 "\n"
 	 "  --height H        a height inside the shipped history (default: the\n"
 	 "                    first block of the latest known epoch)\n"
+	 "  --db FILE         the chain database instead of the shipped history\n"
 	 "  --json            machine-readable output\n"
 	 "  --data-dir DIR    where btc_difficulty_epochs.csv is (default: the\n"
 	 "                    shipped data; also $HASHPIVOT_DATA_DIR)\n"},
 	{"hashprice", cmd_hashprice, 0, "mining revenue per unit of hashrate per day",
 	 "usage: hashpivot hashprice --difficulty D | --bits B --height H --fees-btc F\n"
 	 "                           --price-usd P [--pool-fee-pct X] [--json]\n"
+	 "       hashpivot hashprice --db FILE [--price-usd P] [--pool-fee-pct X] [--json]\n"
 	 "\n"
 	 "What one PH/s (or TH/s) earns per day: 86400 * (subsidy + fees) / work per\n"
 	 "block, less the pool fee, with the exact work 2^256/(target+1) of the\n"
@@ -44,6 +49,10 @@ static const struct cli_command commands[] = {
 	 "  --fees-btc F      average transaction fees per block, BTC\n"
 	 "  --price-usd P     BTC price in USD\n"
 	 "  --pool-fee-pct X  pool fee in percent (default 0; FPPS is about 2-2.5)\n"
+	 "  --db FILE         instead of --difficulty/--bits, --height and --fees-btc:\n"
+	 "                    the chain database's tip (its bits and height, the mean\n"
+	 "                    fees of the last 144 blocks); without --price-usd, its\n"
+	 "                    latest close on or before the tip's day\n"
 	 "  --json            machine-readable output\n"},
 	{"machines", cmd_machines, CLI_NEEDS_DATA, "the catalog of mining machines (nameplate specs)",
 	 "usage: hashpivot machines [--sort KEY] [--cooling KIND] [--catalog FILE]...\n"
@@ -82,7 +91,7 @@ static const struct cli_command commands[] = {
 	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
 	 "  --difficulty D | --bits B, --height H, --fees-btc F, --price-usd P,\n"
-	 "  --pool-fee-pct X         the network, as for 'hashpivot hashprice'\n"
+	 "  --pool-fee-pct X, --db FILE  the network, as for 'hashpivot hashprice'\n"
 	 "  --power-price-usd-per-kwh C  energy price (default 0.05)\n"
 	 "  --pue X                  facility overhead, 1 to 3 (default 1)\n"
 	 "  --uptime-pct U           share of the time it hashes (default 100)\n"
@@ -97,8 +106,8 @@ static const struct cli_command commands[] = {
 	 "  --json                   machine-readable output\n"},
 	{"fleet", cmd_fleet, CLI_NEEDS_DATA,
 	 "a company's fleet: per-site P&L, cost per BTC, break-even prices",
-	 "usage: hashpivot fleet --scenario FILE [--catalog FILE] [--add-machine SPEC]\n"
-	 "                       [--report FILE] [--json]\n"
+	 "usage: hashpivot fleet --scenario FILE [--db FILE] [--price-usd P]\n"
+	 "                       [--catalog FILE] [--add-machine SPEC] [--report FILE] [--json]\n"
 	 "\n"
 	 "The sites and fleets of a scenario file (docs/scenario.md) at its network\n"
 	 "state: per site and in total hashrate, power, BTC a day, revenue, costs and\n"
@@ -109,6 +118,11 @@ static const struct cli_command commands[] = {
 	 "each machine only in the hours it pays.\n"
 	 "\n"
 	 "  --scenario FILE          the scenario (JSON)\n"
+	 "  --db FILE                the network at a chain database's tip instead of\n"
+	 "                           the scenario's (bits, height, mean fees of the last\n"
+	 "                           144 blocks; price: --price-usd, the database's close,\n"
+	 "                           else the scenario's)\n"
+	 "  --price-usd P            the BTC price (default: the scenario's)\n"
 	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
 	 "  --add-machine SPEC       add NAME:HASHRATE_THS:POWER_W[:COOLING] (repeatable)\n"
 	 "  --report FILE            also write the HTML report (docs/report.md)\n"
@@ -158,7 +172,7 @@ static const struct cli_command commands[] = {
 	 "machines (released by --as-of, when given).\n"
 	 "\n"
 	 "  --difficulty D | --bits B, --height H, --fees-btc F, --price-usd P,\n"
-	 "  --pool-fee-pct X         the network, as for 'hashpivot hashprice'\n"
+	 "  --pool-fee-pct X, --db FILE  the network, as for 'hashpivot hashprice'\n"
 	 "  --power-price-usd-per-kwh C  electricity price (default 0.05)\n"
 	 "  --as-of YYYY-MM          only machines released by this month\n"
 	 "  --catalog FILE           add the machines of a catalog CSV (repeatable)\n"
@@ -207,12 +221,53 @@ static const struct cli_command commands[] = {
 	 "  --paths N, --seed S, --threads T, --csv DIR, --progress, --report FILE\n"
 	 "                    as for pivot\n"
 	 "  --json            machine-readable output (monthly quantile series)\n"},
+	{"prices", cmd_prices, CLI_NEEDS_DATA,
+	 "daily BTC/USD closes in the chain database: list, import a CSV",
+	 "usage: hashpivot prices [list] [--db FILE] [--json]\n"
+	 "       hashpivot prices import FILE.csv [--db FILE] [--source NAME] [--json]\n"
+	 "\n"
+	 "list (the default) summarises the closes the chain database holds (days,\n"
+	 "first and last) and the shipped history (data/btc_usd_daily.csv) that\n"
+	 "stands in wherever the database has none. import reads a CSV of daily\n"
+	 "closes - a header naming a date column (date, day, snapped_at, timestamp,\n"
+	 "time, unix, datetime) and a close column (close, price, price_usd,\n"
+	 "close_usd, c) in any order, as CoinGecko, Bitstamp, Yahoo and others\n"
+	 "export; dates YYYY-MM-DD[ time] or Unix seconds or milliseconds - and\n"
+	 "stores every day in one transaction, replacing the days already there.\n"
+	 "A bad line stores nothing.\n"
+	 "\n"
+	 "  --db FILE      the chain database (default:\n"
+	 "                 $XDG_DATA_HOME/hashpivot/chain.sqlite, else\n"
+	 "                 ~/.local/share/hashpivot/chain.sqlite; import creates it)\n"
+	 "  --source NAME  recorded with each day (default: the file's name)\n"
+	 "  --json         machine-readable output\n"},
+	{"backtest", cmd_backtest, CLI_NEEDS_DATA,
+	 "a fleet and its treasury through real history, day by day",
+	 "usage: hashpivot backtest --scenario FILE --from DATE --to DATE [--db FILE]\n"
+	 "                          [--csv DIR] [--catalog FILE] [--add-machine SPEC]\n"
+	 "                          [--json]\n"
+	 "\n"
+	 "Runs the scenario's fleet (as it stands at its as_of) and its \"treasury\"\n"
+	 "policy through each UTC day of real history: the blocks the network found\n"
+	 "that day (their exact work from their bits, subsidy and fees) and the BTC\n"
+	 "close. Reports BTC mined, revenue, costs and cost per BTC (marginal, cash,\n"
+	 "all-in), and the treasury day by day (docs/backtest.md).\n"
+	 "\n"
+	 "  --scenario FILE   the scenario (JSON)\n"
+	 "  --from DATE       first day, YYYY-MM-DD\n"
+	 "  --to DATE         last day, YYYY-MM-DD (inclusive)\n"
+	 "  --db FILE         the network's days and prices from a chain database\n"
+	 "                    ('hashpivot sync'); default: the shipped daily series\n"
+	 "                    (fees to 2025-09-26). Prices: the database's closes\n"
+	 "                    where it has them, else data/btc_usd_daily.csv\n"
+	 "  --csv DIR         write DIR/backtest_daily.csv (every day)\n"
+	 "  --json            machine-readable output, with every day\n"},
 	{"simulate", cmd_simulate, CLI_NEEDS_DATA,
 	 "the mining industry over Monte Carlo price paths: hashrate, difficulty, security",
 	 "usage: hashpivot simulate [--scenario FILE] [--paths N] [--seed S] [--threads T]\n"
 	 "                          [--years Y] [--block-level] [--rule RULE] [--out DIR]\n"
 	 "                          [--trace PATH] [--every D] [--quantile-error-pct X]\n"
-	 "                          [--progress] [--report FILE] [--json]\n"
+	 "                          [--progress] [--report FILE] [--db FILE] [--json]\n"
 	 "\n"
 	 "Miner cohorts (fleets, power prices, balance sheets, treasuries, AI pivot\n"
 	 "options) mine one chain day by day: machines switch off below their shutdown\n"
@@ -239,6 +294,9 @@ static const struct cli_command commands[] = {
 	 "  --quantile-error-pct X  relative error of the quantiles (default 0.5)\n"
 	 "  --progress        show progress on stderr even when it is not a terminal\n"
 	 "  --report FILE     also write the HTML report (docs/report.md)\n"
+	 "  --db FILE         start from a chain database's tip (next height, bits,\n"
+	 "                    epoch start, mean fees of the last 144 blocks, day 0 at\n"
+	 "                    the tip's time) instead of the scenario's network\n"
 	 "  --json            machine-readable output\n"},
 	{"subsidy", cmd_subsidy, 0, "block subsidy and issued supply at a height",
 	 "usage: hashpivot subsidy --height H [--network main|test|regtest] [--json]\n"

@@ -202,7 +202,7 @@ static const struct route routes[] = {
 static const char *const flag_params[] = { "all", "run_when_unprofitable", "block_level", NULL };
 /* Options that name files, or that the server chooses. */
 static const char *const file_options[] = { "scenario", "catalog", "prices", "out", "csv",
-					    "trace", "data_dir", "report", NULL };
+					    "trace", "data_dir", "report", "db", NULL };
 
 static bool in_list(const char *const *list, const char *s)
 {
