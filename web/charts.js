@@ -16,6 +16,9 @@
  *                              p25-p75 band, p50 line, optional mean line
  *   HPCharts.bars(el, opts)    bars (horizontal: a ladder), one or several
  *                              groups of values per label
+ *   HPCharts.lines(el, opts)   one or several lines over time (one history,
+ *                              e.g. a backtest): {labels, unit, series:
+ *                              [{name, values}]}
  *   HPCharts.ranges(el, opts)  per label a p5-p95 bar, a p25-p75 bar and a
  *                              p50 tick (distributions, e.g. NPV per strategy)
  *   HPCharts.fmt(v, unit[, digits]) a number for people: "$1.23M", "93,896 BTC",
@@ -252,6 +255,20 @@
 	 * series, e.g. to pick out the machines that lose money); refLine
 	 * ({value, label}: a dashed line across the chart, e.g. today's price).
 	 */
+	function lines(el, opts) {
+		var options = baseOptions(opts, "y", opts.unit);
+		var ds = opts.series.map(function (x, i) {
+			return {label: x.name, data: x.values, borderColor: COLORS[i % COLORS.length],
+				backgroundColor: COLORS[i % COLORS.length], borderWidth: i ? 1.5 : 2,
+				pointRadius: opts.labels.length > 60 ? 0 : 2, fill: false};
+		});
+
+		options.scales.x = {ticks: {maxTicksLimit: 12, autoSkip: true}};
+		options.plugins.legend.display = ds.length > 1;
+		options.elements = {line: {tension: 0}};
+		return draw(el, {type: "line", data: {labels: opts.labels, datasets: ds}, options: options});
+	}
+
 	function bars(el, opts) {
 		var groups = opts.groups || [{name: opts.name || "", values: opts.values}];
 		var horizontal = opts.horizontal !== undefined ? opts.horizontal : opts.labels.length > 8;
@@ -393,6 +410,7 @@
 
 	global.HPCharts = {
 		fan: fan,
+		lines: lines,
 		bars: bars,
 		ranges: ranges,
 		fmt: fmt,

@@ -740,6 +740,81 @@
 		});
 	}
 
+	/* ------------------------------------------------------------ */
+	/* backtest: one history, day by day                              */
+	/* ------------------------------------------------------------ */
+
+	function backtest() {
+		var D = R.daily || [], dates = D.map(function (d) { return d.date; });
+		var col = function (k) { return D.map(function (d) { return d[k]; }); };
+
+		qa("What would the fleet of \"" + R.scenario + "\" have earned and cost, and what " +
+		   "would its treasury have held, from " + R.from + " to " + R.to + " (" + R.days +
+		   " days of real history)?",
+		   "It would have mined " + F(R.btc_mined, "btc") + " for " + F(R.revenue_usd, "usd") +
+		   " at a cash cost of " + F(R.cost_per_btc_cash_usd, "usd") + " per BTC (all-in " +
+		   F(R.cost_per_btc_all_in_usd, "usd") + "), ending with " +
+		   F(R.end_treasury_btc, "btc") + " and " + F(R.end_treasury_cash_usd, "usd") +
+		   " in its treasury.");
+
+		var s = section("figures", "Key figures");
+		figures(s, [
+			["BTC mined", F(R.btc_mined, "btc"), R.days + " days at " + F(R.hashrate_phs, "ph")],
+			["Revenue", F(R.revenue_usd, "usd"), "mean BTC price " + F(R.avg_price_usd, "usd")],
+			["Cost per BTC, cash", F(R.cost_per_btc_cash_usd, "usd"),
+			 "marginal " + F(R.cost_per_btc_marginal_usd, "usd")],
+			["Cost per BTC, all-in", F(R.cost_per_btc_all_in_usd, "usd"), ""],
+			["Cash margin", F(R.cash_margin_usd, "usd"), "net " + F(R.net_usd, "usd")],
+			["Mean hashprice", F(R.mean_hashprice_usd_per_ph_day, "usd") + "/PH/day", ""],
+			["Treasury at the end", F(R.end_treasury_btc, "btc"),
+			 F(R.end_treasury_cash_usd, "usd") + " cash, " + F(R.end_treasury_debt_usd, "usd") +
+			 " debt"],
+			["BTC sold", F(R.sold_btc, "btc"), R.margin_calls + " margin calls"],
+			["Network data", R.network_source, R.price_days_db + " price days from the database, " +
+			 R.price_days_shipped + " shipped"]
+		]);
+
+		s = section("days", "Day by day");
+		var g = grid(s);
+		HPCharts.lines(chartBox(g, "BTC price", "price_usd"),
+			       {labels: dates, unit: "usd", series: [{name: "close", values: col("price_usd")}]});
+		HPCharts.lines(chartBox(g, "Hashprice, USD per PH/s per day", "hashprice_usd_per_ph_day"),
+			       {labels: dates, unit: "usd",
+				series: [{name: "hashprice", values: col("hashprice_usd_per_ph_day")}]});
+		HPCharts.lines(chartBox(g, "Revenue and costs per day", "revenue_usd, cost_*_usd"),
+			       {labels: dates, unit: "usd", series: [
+				       {name: "revenue", values: col("revenue_usd")},
+				       {name: "cost, marginal", values: col("cost_marginal_usd")},
+				       {name: "cost, cash", values: col("cost_cash_usd")},
+				       {name: "cost, all-in", values: col("cost_all_in_usd")}]});
+		HPCharts.lines(chartBox(g, "BTC mined per day", "btc_mined"),
+			       {labels: dates, unit: "btc", series: [{name: "mined", values: col("btc_mined")}]});
+		HPCharts.lines(chartBox(g, "BTC treasury", "treasury_btc"),
+			       {labels: dates, unit: "btc", series: [{name: "BTC", values: col("treasury_btc")}]});
+		HPCharts.lines(chartBox(g, "Treasury cash, debt and net worth", "treasury_*_usd"),
+			       {labels: dates, unit: "usd", series: [
+				       {name: "net worth", values: col("treasury_net_usd")},
+				       {name: "cash", values: col("treasury_cash_usd")},
+				       {name: "debt", values: col("treasury_debt_usd")}]});
+		HPCharts.lines(chartBox(g, "Difficulty", "difficulty"),
+			       {labels: dates, unit: "", series: [{name: "difficulty", values: col("difficulty")}]});
+		HPCharts.lines(chartBox(g, "Fees per block", "fees_btc_per_block"),
+			       {labels: dates, unit: "btc",
+				series: [{name: "fees", values: col("fees_btc_per_block")}]});
+
+		s = section("months", "Month by month");
+		table(s, [
+			["month", function (m) { return m.month; }],
+			["BTC mined", function (m) { return F(m.btc_mined, "btc"); }, true],
+			["revenue", function (m) { return F(m.revenue_usd, "usd"); }, true],
+			["cash cost", function (m) { return F(m.cost_cash_usd, "usd"); }, true],
+			["all-in cost", function (m) { return F(m.cost_all_in_usd, "usd"); }, true],
+			["price", function (m) { return F(m.price_usd, "usd"); }, true],
+			["treasury BTC", function (m) { return F(m.treasury_btc, "btc"); }, true],
+			["net worth", function (m) { return F(m.treasury_net_usd, "usd"); }, true]
+		], R.months || []);
+	}
+
 	function reproduce() {
 		var s = section("reproduce", "Reproduce");
 
@@ -753,7 +828,7 @@
 	}
 
 	var render = {simulate: simulate, pivot: pivot, treasury: treasury, fleet: fleet,
-		      breakeven: breakeven};
+		      breakeven: breakeven, backtest: backtest};
 
 	header();
 	try {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "report.h"
 #include "hashpivot/alloc.h"
 #include "hashpivot/backtest.h"
 #include "hashpivot/calendar.h"
@@ -25,7 +26,7 @@ enum { OPT_SCENARIO = CLI_OPT_FIRST_FREE, OPT_FROM, OPT_TO, OPT_CSV };
 #define SECONDS_PER_DAY 86400
 
 struct bt_opts {
-	const char *scenario, *from, *to, *csv;
+	const char *scenario, *from, *to, *csv, *report;
 	struct cli_db_opt db;
 };
 
@@ -340,6 +341,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct bt_opts
 		{"from", required_argument, NULL, OPT_FROM},
 		{"to", required_argument, NULL, OPT_TO},
 		{"csv", required_argument, NULL, OPT_CSV},
+		CLI_REPORT_OPTION,
 		CLI_DB_OPTION,
 		CLI_CATALOG_OPTIONS,
 		CLI_COMMON_OPTIONS,
@@ -356,6 +358,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct bt_opts
 		case OPT_FROM: o->from = ctx->arg; break;
 		case OPT_TO: o->to = ctx->arg; break;
 		case OPT_CSV: o->csv = ctx->arg; break;
+		case CLI_OPT_REPORT: o->report = ctx->arg; break;
 		default:
 			if (!cli_db_option(&o->db, c, ctx->arg))
 				cli_catalog_option(co, c, ctx->arg);
@@ -394,6 +397,8 @@ int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if ((rc = parse_opts(ctx, argc, argv, &o, &co)))
 		goto out;
+	if (o.report && !cli_report_check(o.report, &err))
+		goto fail;
 	if (parse_day(o.from, "--from", &from, &err) || parse_day(o.to, "--to", &to, &err))
 		goto fail;
 	if (to < from) {
@@ -425,6 +430,27 @@ int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx)
 		goto fail;
 	if (o.csv && !write_csv(o.csv, &r, &err))
 		goto fail;
+	if (o.report) {
+		/* the report holds the --json document, every day included */
+		static const char *const data[] = { "machines.csv", "btc_daily_network.csv",
+						    "btc_usd_daily.csv", NULL };
+		json_t *doc = result_json(&sc, &r, db ? cli_db_path(db) : "shipped", price_db, true);
+		struct cli_report rp = { .path = o.report, .scenario = o.scenario, .data = data,
+					 .result = doc };
+		bool ok = doc && cli_report_write(ctx, argc, argv, &rp, &err);
+
+		if (!doc)
+			hp_error_set(&err, HP_ENOMEM, "backtest", "out of memory");
+		if (!ok || ctx->json) {
+			if (!ok) {
+				json_decref(doc);
+				goto fail;
+			}
+			rc = cli_emit(ctx, doc);
+			goto out;
+		}
+		json_decref(doc);
+	}
 	rc = cli_emit(ctx, result_json(&sc, &r, db ? cli_db_path(db) : "shipped", price_db,
 				       ctx->json));
 	goto out;

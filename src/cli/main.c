@@ -244,8 +244,8 @@ static const struct cli_command commands[] = {
 	{"backtest", cmd_backtest, CLI_NEEDS_DATA,
 	 "a fleet and its treasury through real history, day by day",
 	 "usage: hashpivot backtest --scenario FILE --from DATE --to DATE [--db FILE]\n"
-	 "                          [--csv DIR] [--catalog FILE] [--add-machine SPEC]\n"
-	 "                          [--json]\n"
+	 "                          [--csv DIR] [--report FILE] [--catalog FILE]\n"
+	 "                          [--add-machine SPEC] [--json]\n"
 	 "\n"
 	 "Runs the scenario's fleet (as it stands at its as_of) and its \"treasury\"\n"
 	 "policy through each UTC day of real history: the blocks the network found\n"
@@ -261,6 +261,7 @@ static const struct cli_command commands[] = {
 	 "                    (fees to 2025-09-26). Prices: the database's closes\n"
 	 "                    where it has them, else data/btc_usd_daily.csv\n"
 	 "  --csv DIR         write DIR/backtest_daily.csv (every day)\n"
+	 "  --report FILE     also write the self-contained HTML report (docs/report.md)\n"
 	 "  --json            machine-readable output, with every day\n"},
 	{"simulate", cmd_simulate, CLI_NEEDS_DATA,
 	 "the mining industry over Monte Carlo price paths: hashrate, difficulty, security",

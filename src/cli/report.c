@@ -368,7 +368,8 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 /* hashpivot report                                                     */
 /* ------------------------------------------------------------------ */
 
-static const char *const reportable[] = { "simulate", "pivot", "treasury", "fleet", "breakeven" };
+static const char *const reportable[] = { "simulate", "pivot", "treasury", "fleet", "breakeven",
+					  "backtest" };
 
 static bool has_report(const char *name)
 {
@@ -406,13 +407,13 @@ int cmd_report(int argc, char **argv, struct cli_ctx *ctx)
 		}
 	}
 	if (i >= argc)
-		return cli_usage_error(ctx, "a command is required: simulate, pivot, treasury, fleet "
-					    "or breakeven");
+		return cli_usage_error(ctx, "a command is required: simulate, pivot, treasury, fleet, "
+					    "breakeven or backtest");
 	if (!(cmd = cli_command_find(argv[i])))
 		return cli_usage_error(ctx, "'%.60s' is not a command; see 'hashpivot --help'", argv[i]);
 	if (!has_report(cmd->name))
 		return cli_usage_error(ctx, "%s: has no report; reports exist for simulate, pivot, "
-					    "treasury, fleet and breakeven", cmd->name);
+					    "treasury, fleet, breakeven and backtest", cmd->name);
 	for (int j = i + 1; j < argc; j++) {
 		if (!strcmp(argv[j], "--report") || !strncmp(argv[j], "--report=", 9))
 			return cli_usage_error(ctx, "--report: give the file with 'hashpivot report "

@@ -137,6 +137,8 @@ fi
 check pivot pivot --scenario examples/mara-like.json --paths 200 --threads 2
 check treasury treasury --scenario examples/mara-like.json --paths 200 --threads 2
 check epoch5 simulate --paths 200 --years 1 --threads 2
+# one history rather than quantiles: lines, not fans
+check backtest backtest --scenario examples/small-miner.json --from 2024-05-01 --to 2024-12-31
 # --every coarser than the report's month: the finer series go in as extra
 check epoch5-yearly simulate --paths 50 --years 2 --every 365 --threads 2
 if grep -q '"every_days": 30' "$out/report-epoch5-yearly.html"; then pass; else fail "epoch5-yearly: no monthly series"; fi
@@ -167,6 +169,7 @@ if [ -x "$chromium" ]; then
 	browser treasury 6
 	browser epoch5 25 png
 	browser epoch5-yearly 25
+	browser backtest 8 png
 else
 	echo "report: browser checks skipped: no $chromium (apt-get install chromium)"
 fi
