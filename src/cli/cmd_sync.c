@@ -160,8 +160,13 @@ static int open_db(struct cli_ctx *ctx, const struct sync_opts *o, unsigned flag
 		snprintf(path, n, "%s", o->db);
 	else if (hp_chaindb_default_path(path, n, &err) != HP_OK)
 		return cli_fail(ctx, &err);
+	/* a database named for reading that is not there is bad input, as
+	 * for every reader of --db (src/cli/dbopts.c) */
 	if (hp_chaindb_open(path, o->net, flags, db, &err) != HP_OK)
-		return cli_fail(ctx, &err);
+		return err.status == HP_ENOTFOUND ?
+			cli_usage_error(ctx, "--db: no database at '%.200s' (make one with "
+					     "'hashpivot sync')", path) :
+			cli_fail(ctx, &err);
 	return 0;
 }
 
