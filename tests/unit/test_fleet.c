@@ -35,10 +35,7 @@ static int teardown(void **state)
 
 static void parse(const char *text, struct hp_scenario *s)
 {
-	struct hp_error err = {0};
-	enum hp_status st = hp_scenario_parse(text, strlen(text), NULL, &catalog, s, &err);
-	if (st != HP_OK)
-		fail_msg("scenario: %s", err.message);
+	hp_test_scenario_parse(text, &catalog, s);
 }
 
 #define NETWORK                                                                        \

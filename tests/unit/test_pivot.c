@@ -49,9 +49,7 @@ static int teardown(void **state)
 
 static void parse(const char *text, struct hp_scenario *s)
 {
-	struct hp_error err = {0};
-	if (hp_scenario_parse(text, strlen(text), NULL, &catalog, s, &err) != HP_OK)
-		fail_msg("scenario: %s", err.message);
+	hp_test_scenario_parse(text, &catalog, s);
 }
 
 static void run(const struct hp_scenario *s, size_t paths, unsigned threads,

@@ -3,6 +3,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "hashpivot/scenario.h"
 
 void hp_test_assert_rel(double actual, double expected, double rel_tol, const char *expr,
 			const char *file, int line)
@@ -50,4 +53,12 @@ char *hp_test_read_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+void hp_test_scenario_parse(const char *text, const struct hp_catalog *cat, struct hp_scenario *s)
+{
+	struct hp_error err = {0};
+
+	if (hp_scenario_parse(text, strlen(text), NULL, cat, s, &err) != HP_OK)
+		fail_msg("scenario: %s", err.message);
 }

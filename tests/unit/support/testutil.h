@@ -33,4 +33,10 @@ void hp_test_assert_abs(double actual, double expected, double abs_tol, const ch
 /* The whole file as a NUL-terminated string (caller frees); fails the test if unreadable. */
 char *hp_test_read_file(const char *path, size_t *len);
 
+struct hp_catalog;
+struct hp_scenario;
+/* Parse a scenario from text against cat; fails the test with the parser's
+ * message if it is refused. */
+void hp_test_scenario_parse(const char *text, const struct hp_catalog *cat, struct hp_scenario *s);
+
 #endif
