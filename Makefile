@@ -22,7 +22,13 @@ PKG_CONFIG ?= pkg-config
 SOVERSION := 0
 VERSION := 0.1.0
 
-ifeq ($(SANITIZE),)
+ifeq ($(FUZZ),1)
+# `make fuzz`: the library and front end built by clang for libFuzzer, with
+# ASan and UBSan (docs/testing.md, "Fuzzing").
+OUT := build/fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+else ifeq ($(SANITIZE),)
 OUT := build
 SANFLAGS :=
 else
@@ -69,7 +75,7 @@ SHARED_LIB := $(OUT)/libhashpivot.so.$(VERSION)
 BIN := $(OUT)/hashpivot
 
 .SECONDARY:
-.PHONY: all check bench install uninstall clean
+.PHONY: all check bench install uninstall clean fuzz fuzz-smoke fuzz-targets
 all: $(BIN) $(STATIC_LIB) $(SHARED_LIB)
 
 $(OUT)/obj/src/%.o: src/%.c
@@ -146,9 +152,38 @@ $(OUT)/tests/mkchain: tests/chainsrv/mkchain.c $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
 
+# Fuzz targets (tests/fuzz/fuzz_*.c, each an LLVMFuzzerTestOneInput; see
+# docs/testing.md, "Fuzzing"). Each is linked twice: with tests/fuzz/replay.c, a
+# main() that feeds it files, by the ordinary compiler, so that `make check`
+# replays the seed corpora and every kept crasher (plain and sanitized); and
+# by `make fuzz` with clang's libFuzzer into build/fuzz/bin/. The targets may
+# call the front end, so they link its objects without its main().
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(OUT)/fuzz-replay/%)
+FUZZ_LINK := $(filter-out %/hashpivot.o,$(CLI_OBJ)) $(STATIC_LIB)
+$(OUT)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc/cli -Itests/fuzz $(ALL_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
+$(OUT)/fuzz-replay/%: $(OUT)/obj/tests/fuzz/%.o $(OUT)/obj/tests/fuzz/replay.o $(FUZZ_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(OUT)/obj/tests/fuzz/replay.o $(FUZZ_LINK) $(LIBS) $(CLI_LIBS)
+$(OUT)/bin/%: $(OUT)/obj/tests/fuzz/%.o $(FUZZ_LINK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LINK) $(LIBS) $(CLI_LIBS)
+fuzz-targets: $(FUZZ_NAMES:%=$(OUT)/bin/%)
+
+FUZZ_CC ?= clang
+fuzz:
+	$(MAKE) FUZZ=1 CC=$(FUZZ_CC) fuzz-targets
+# Each target for FUZZ_SECONDS (default 15) from its seeds and kept crashers.
+FUZZ_SECONDS ?= 15
+fuzz-smoke: fuzz
+	@sh tests/fuzz/smoke.sh build/fuzz $(FUZZ_SECONDS)
+
 # Every test: unit binaries (they find tests/data and data/ from the top of
 # the tree) and the CLI golden cases, with one summary line at the end.
-check: all $(TEST_BIN) $(CHAINSRV_BIN)
+check: all $(TEST_BIN) $(CHAINSRV_BIN) $(FUZZ_REPLAY)
 	@sh tests/run.sh $(OUT)
 
 # Benchmarks (bench/README.md records their results): built -O2 like the library.
@@ -187,4 +222,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(OUT)/obj/src/mpi/main.d $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/unit/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_SRC:tests/%.c=$(OUT)/obj/tests/%.d) $(OUT)/obj/src/mpi/main.d $(TEST_BIN:$(OUT)/tests/%=$(OUT)/obj/tests/unit/%.d)

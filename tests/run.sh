@@ -54,6 +54,7 @@ run_suite() { # tag label script
 
 run_suite cli "cli golden" tests/cli/run.sh
 run_suite bad "bad inputs" tests/bad/run.sh
+run_suite fuzz "fuzz corpora, replayed" tests/fuzz/run.sh
 run_suite chainuse "chain database (golden)" tests/chainuse.sh
 run_suite determinism "threads, byte for byte" tests/determinism.sh
 run_suite progress "progress bars" tests/progress.sh
