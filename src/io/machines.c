@@ -221,9 +221,11 @@ static bool index_build(struct name_index *ix, const struct hp_machine *v, size_
 static bool parse_amount(const char *s, double max, double *out, char *why, size_t cap)
 {
 	double v;
+	enum hp_status st = hp_parse_double(s, -DBL_MAX, DBL_MAX, &v, NULL, NULL);
 
-	if (hp_parse_double(s, -DBL_MAX, DBL_MAX, &v, NULL, NULL) != HP_OK) {
-		snprintf(why, cap, "not a number");
+	if (st != HP_OK) {
+		/* "1e400" is a number, just not one a double holds */
+		snprintf(why, cap, st == HP_ERANGE ? "out of range" : "not a number");
 		return false;
 	}
 	if (!(v > 0)) {
@@ -349,9 +351,11 @@ static enum hp_status parse_row(const struct hp_csv *c, const struct machine_col
 
 	s = k->price >= 0 ? c->field[k->price] : "";
 	if (*s) {
-		if (hp_parse_double(s, -DBL_MAX, DBL_MAX, &m->price_usd, NULL, NULL) != HP_OK)
-			return hp_csv_error(c, err, HP_EPARSE, k->price,
-					    "not a number, got '%.*s%s'", QUOTE(s));
+		enum hp_status st = hp_parse_double(s, -DBL_MAX, DBL_MAX, &m->price_usd, NULL, NULL);
+		if (st != HP_OK)
+			return hp_csv_error(c, err, HP_EPARSE, k->price, "%s, got '%.*s%s'",
+					    st == HP_ERANGE ? "out of range" : "not a number",
+					    QUOTE(s));
 		if (!(m->price_usd >= 0 && m->price_usd <= PRICE_MAX_USD))
 			return hp_csv_error(c, err, HP_EPARSE, k->price,
 					    "must be 0 to %.15g or empty, got '%.*s%s'",

@@ -34,12 +34,11 @@ enum hp_status hp_parse_int64(const char *s, int64_t min, int64_t max, int64_t *
 	if (*end)
 		return hp_error_set(err, HP_EPARSE, field, "not an integer, got '%.*s%s'",
 				    QUOTE_MAX, s, ellipsis(s));
-	if (errno == ERANGE || v < min)
-		return hp_error_set(err, HP_ERANGE, field,
-				    errno != ERANGE ? "must be >= %" PRId64 ", got '%.*s%s'"
-						    : "out of range (>= %" PRId64 "), got '%.*s%s'",
+	/* past int64 strtoll clamps to LLONG_MIN or LLONG_MAX: the bound passed */
+	if (v < min || (errno == ERANGE && v < 0))
+		return hp_error_set(err, HP_ERANGE, field, "must be >= %" PRId64 ", got '%.*s%s'",
 				    min, QUOTE_MAX, s, ellipsis(s));
-	if (v > max)
+	if (v > max || errno == ERANGE)
 		return hp_error_set(err, HP_ERANGE, field, "must be <= %" PRId64 ", got '%.*s%s'",
 				    max, QUOTE_MAX, s, ellipsis(s));
 	*out = v;

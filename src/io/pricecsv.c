@@ -4,6 +4,7 @@
 #include "hashpivot/pricecsv.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 /* A Unix time above this is in milliseconds (1e11 s is the year 5138). */
 #define MS_THRESHOLD INT64_C(100000000000)
 #define QUOTE_MAX 60
+/* A close above this is a unit mistake (cents, satoshis), not a price. */
+#define CLOSE_MAX_USD 1e12
 #define CELL_MAX 40
 
 static const char *const date_names[] = { "date", "day", "snapped_at", "timestamp", "time",
@@ -154,10 +157,15 @@ enum hp_status hp_pricecsv_load(const char *path, struct hp_price_rows *out, str
 					  QUOTE_MAX, c.field[dcol]);
 			goto fail;
 		}
-		if (hp_parse_double(c.field[pcol], 0, 1e12, &row->close_usd, NULL, NULL) ||
+		if (hp_parse_double(c.field[pcol], 0, DBL_MAX, &row->close_usd, NULL, NULL) ||
 		    !(row->close_usd > 0)) {
 			st = hp_csv_error(&c, err, HP_EPARSE, pcol, "must be a number > 0, got '%.*s'",
 					  QUOTE_MAX, c.field[pcol]);
+			goto fail;
+		}
+		if (row->close_usd > CLOSE_MAX_USD) {
+			st = hp_csv_error(&c, err, HP_EPARSE, pcol, "must be <= %.15g, got '%.*s'",
+					  CLOSE_MAX_USD, QUOTE_MAX, c.field[pcol]);
 			goto fail;
 		}
 		r.n++;

@@ -920,6 +920,7 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 	json_error_t jerr;
 	json_t *root;
 	enum hp_status ret;
+	const char *nul;
 	char f[FIELD_LEN];
 
 	memset(&s, 0, sizeof(s));
@@ -928,7 +929,27 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		ret = hp_error_set(err, HP_EINVAL, name, "larger than 16 MiB");
 		goto err0;
 	}
+	/* A UTF-8 byte order mark is skipped, as the CSV reader does. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	root = json_loadb(len ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	/*
+	 * jansson takes a NUL byte for the end of the text: it would accept a
+	 * document with anything after a NUL, or blame the end of the file.
+	 */
+	nul = len ? memchr(text, '\0', len) : NULL;
+	if (nul && (root || (size_t)(nul - text) <= (size_t)jerr.position)) {
+		size_t line = 1, col = 0;
+		for (const char *c = text; c < nul; c++, col++)
+			if (*c == '\n')
+				line++, col = 0;
+		json_decref(root);
+		snprintf(f, sizeof(f), "%s:%zu:%zu", name, line, col);
+		ret = hp_error_set(err, HP_EPARSE, f, "NUL byte in the text");
+		goto err0;
+	}
 	if (!root) {
 		if (json_error_code(&jerr) == json_error_out_of_memory) {
 			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
