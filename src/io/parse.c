@@ -74,7 +74,7 @@ enum hp_status hp_parse_double(const char *s, double min, double max, double *ou
 	if (v > max)
 		return hp_error_set(err, HP_ERANGE, field, "must be <= %.15g, got '%.*s%s'", max,
 				    QUOTE_MAX, s, ellipsis(s));
-	*out = v;
+	*out = v == 0 ? 0 : v; /* "-0" is zero, never a -0 that prints as "-0.0" */
 	return HP_OK;
 }
 

@@ -98,7 +98,7 @@ for dir in tests/bad/*/; do
 			fi
 			args=$(printf '%s' "$template" | sed -e "s|{}|$input|g" -e "s|{out}|$tmp/out|g")
 			case $args in
-			@*) args=$(cat "$input") ;; # tests/bad/args: the file is the command line
+			@*) args=$(sed "s|{out}|$tmp/out|g" "$input") ;; # tests/bad/args: the file is the command line
 			esac
 			cmd=${args%% *}
 			expected="hashpivot $cmd: $prefix$(sed "s|{}|$path|g" "$errfile")"
@@ -122,5 +122,30 @@ for dir in tests/bad/*/; do
 		done <"$tmp/templates"
 	done
 done
+# CRLF line endings and a byte order mark: accepted, and nothing changes.
+grep -v '^\(#\|$\)' tests/bad/accept | while IFS='|' read -r file template; do
+	ext=${file##*.}
+	sed 's/$/\r/' "$file" >"$tmp/crlf.$ext"
+	{ printf '\357\273\277'; cat "$file"; } >"$tmp/bom.$ext"
+	for f in "$file" "$tmp/crlf.$ext" "$tmp/bom.$ext"; do
+		args=$(printf '%s' "$template" | sed "s|{}|$f|g")
+		# shellcheck disable=SC2086
+		"$bin" $args </dev/null 2>"$tmp/stderr" | sed "s|$f|FILE|g" >"$tmp/accept.${f##*/}"
+		echo "$? $(wc -c <"$tmp/stderr")" >>"$tmp/accept.${f##*/}"
+	done
+	for v in crlf bom; do
+		if cmp -s "$tmp/accept.${file##*/}" "$tmp/accept.$v.$ext" &&
+			[ "$(tail -n 1 "$tmp/accept.$v.$ext")" = "0 0" ]; then
+			echo pass
+		else
+			echo "FAIL $file with $v: not the same output as without (${template%% *})" >&2
+			diff "$tmp/accept.${file##*/}" "$tmp/accept.$v.$ext" | head -n 5 >&2
+			echo fail
+		fi
+	done
+done >"$tmp/accept.log" 2>&1
+grep -v '^\(pass\|fail\)$' "$tmp/accept.log"
+passed=$((passed + $(grep -c '^pass$' "$tmp/accept.log")))
+failed=$((failed + $(grep -c '^fail$' "$tmp/accept.log")))
 echo "bad: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
