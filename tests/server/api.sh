@@ -214,6 +214,8 @@ catalogue() { # dir route query
 catalogue scenario fleet ''
 catalogue pivot pivot 'paths=2'
 catalogue simulate simulate 'paths=2&years=0.1'
+catalogue pivot-only pivot 'paths=2'
+catalogue simulate-only simulate 'paths=2&years=0.1'
 
 # --- jobs: the CLI's result, whatever the threads -----------------------
 wait_job() { # id [tries] -> final status; $tmp/body holds the job
