@@ -21,6 +21,7 @@
 #define HASHPIVOT_CLI_H
 
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,7 +75,7 @@ struct cli_ctx {
 	size_t scenario_len;
 	void (*progress)(void *progress_ctx, double fraction);
 	void *progress_ctx;
-	const volatile int *cancel;
+	const atomic_int *cancel;
 	int64_t max_days;
 	uint64_t max_path_days;
 	uint64_t max_path_months;
