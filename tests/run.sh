@@ -32,6 +32,9 @@ for t in "$out"/tests/test_*; do
 		printf '%s\n' "$log"
 	fi
 	printf '%-28s %s passed, %s failed\n' "$(basename "$t")" "$p" "$f"
+	# figures a test reports whether it passes or not (the allocation-
+	# failure walk's counts of failure points)
+	[ "$f" -eq 0 ] && printf '%s\n' "$log" | grep '^allocwalk: ' | sed 's/^/  /'
 done
 
 # Run a script that ends with "<tag>: N passed, N failed"; show its other

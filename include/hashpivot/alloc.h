@@ -26,5 +26,8 @@ HP_API char *hp_strdup(const char *s);
 HP_API void hp_alloc_fail_after(long n);
 /* How many allocations have been attempted since the process started. */
 HP_API long hp_alloc_count(void);
+/* How many blocks from hp_malloc, hp_calloc, hp_realloc (of NULL) and
+ * hp_strdup are not yet freed by hp_free: a leak check for tests. */
+HP_API long hp_alloc_live(void);
 
 #endif
