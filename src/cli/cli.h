@@ -361,9 +361,13 @@ const struct cli_command *cli_command_find(const char *name);
 int cli_run(int argc, char **argv);
 
 /*
- * Output files written whole or not at all (src/cli/output.c): open writes
- * DIR/NAME.tmp.<pid>, commit checks for write errors and renames it to
- * DIR/NAME, abort removes it. Errors name `option` (e.g. "--out").
+ * Output files written whole or not at all (src/cli/output.c): open creates
+ * DIR/.NAME.tmp-XXXXXX (6 random letters and digits), commit checks for
+ * write errors, fsyncs it, renames it to DIR/NAME and fsyncs DIR; a failed
+ * commit and abort remove it, so only a killed process leaves one behind.
+ * Errors name `option` (e.g. "--out") and DIR/NAME: a path that cannot be
+ * written (no such directory, no permission, read-only) is HP_EINVAL (exit
+ * 2), a write that fails midway (disk full, file too large) HP_EIO.
  */
 struct cli_outfile {
 	char path[4096], tmp[4200];
