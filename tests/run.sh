@@ -71,6 +71,8 @@ run_suite report "html reports" tests/report/run.sh
 run_suite chainsrv "chain test server" tests/chainsrv/run.sh
 run_suite sync "sync end to end" tests/sync/run.sh
 run_suite crash "sync, kill -9 and resume" tests/sync/crash.sh
+# Output files whole or not at all: failed writes, kill -9, unwritable paths.
+run_suite outputs "output files" tests/outputs.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then

@@ -379,6 +379,10 @@ struct cli_outfile {
 bool cli_outdir(const char *dir, const char *option, struct hp_error *err);
 bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
 		      struct hp_error *err);
+/* Write out and fsync what is buffered, still under the temporary name: a
+ * command writing several files flushes them all before it commits any, so
+ * that a full disk leaves every old file (false, err set; then abort). */
+bool cli_outfile_flush(struct cli_outfile *f, struct hp_error *err);
 bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err);
 void cli_outfile_abort(struct cli_outfile *f);
 /* ",<v>" with %.17g, or "," for a value that is not finite. */

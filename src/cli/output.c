@@ -142,6 +142,22 @@ bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, 
 	return true;
 }
 
+bool cli_outfile_flush(struct cli_outfile *f, struct hp_error *err)
+{
+	int e = 0;
+
+	if (fflush(f->fp) != 0 || ferror(f->fp))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(f->fp)) != 0)
+		e = errno;
+	if (e) {
+		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path, strerror(e));
+		errno = e;
+		return false;
+	}
+	return true;
+}
+
 bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err)
 {
 	int e = 0;
