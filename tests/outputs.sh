@@ -13,6 +13,9 @@
 #      the option and the path.
 # Usage: tests/outputs.sh path/to/hashpivot   (from the top of the tree)
 # Prints each failure, then "outputs: N passed, N failed".
+# The command lines are split on blanks on purpose, and every name listed
+# with ls is one this script made:
+# shellcheck disable=SC2086,SC2010
 bin=${1:?usage: tests/outputs.sh path/to/hashpivot}
 passed=0
 failed=0
@@ -113,26 +116,21 @@ writer() {
 	done
 	shift
 	d=$tmp/$(echo "$name" | tr -c 'a-z0-9\n' '_')
-	# shellcheck disable=SC2086
 	prepare "$d" $files
 	args=$(printf '%s\n' "$*" | sed "s|@D@|$d|g")
 	# 1. a write that fails midway
-	# shellcheck disable=SC2086
 	limited $args
 	one_line "$name, write fails midway" nonzero "$prefix"
-	# shellcheck disable=SC2086
 	intact "$name, write fails midway" "$d" $files
 	no_temp "$name, write fails midway" "$d"
 	# 3. a directory that cannot be written
 	args=$(printf '%s\n' "$*" | sed "s|@D@|/proc/hashpivot-no|g")
-	# shellcheck disable=SC2086
 	"$bin" $args >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	opt=$(printf '%s\n' "$prefix" | sed 's/^\(hashpivot [a-z]*: [-a-z]*\): .*/\1/')
 	one_line "$name, a directory that cannot be made" 2 \
 		"$opt: cannot create directory /proc/hashpivot-no: "
 	args=$(printf '%s\n' "$*" | sed "s|@D@|README.md/sub|g")
-	# shellcheck disable=SC2086
 	"$bin" $args >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	one_line "$name, a file where the directory should be" 2 "$opt: .*README.md"
@@ -141,8 +139,7 @@ writer() {
 		mkdir -p "$tmp/ro"
 		chmod 555 "$tmp/ro"
 		args=$(printf '%s\n' "$*" | sed "s|@D@|$tmp/ro|g")
-		# shellcheck disable=SC2086
-		"$bin" $args >"$tmp/out" 2>"$tmp/err"
+			"$bin" $args >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		one_line "$name, a directory without write permission" 2 "$opt: cannot write $tmp/ro/"
 		chmod 755 "$tmp/ro"
@@ -177,7 +174,6 @@ kill_writing() { # LABEL DIR FILES -- ARGS
 		shift
 	done
 	shift
-	# shellcheck disable=SC2086
 	prepare "$d" $files
 	"$bin" "$@" >/dev/null 2>&1 &
 	pid=$!
@@ -196,7 +192,6 @@ kill_writing() { # LABEL DIR FILES -- ARGS
 		bad "$label: finished before its temporary files were seen (make it longer)"
 		return
 	fi
-	# shellcheck disable=SC2086
 	intact "$label, killed while writing" "$d" $files
 	left=$(ls -A "$d" | grep '\.tmp-' | grep -cv '^\.[a-z_.]*\.tmp-[0-9a-z]\{6\}$')
 	if [ "$left" -eq 0 ]; then ok; else bad "$label: a left file not named .NAME.tmp-XXXXXX"; fi
