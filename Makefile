@@ -4,6 +4,9 @@
 #   make check                 every test (unit, real chain, CLI golden)
 #   make SANITIZE=address,undefined check
 #                              the same under sanitizers (in build/san/)
+#   make tsan-check            the threaded code under ThreadSanitizer
+#                              (in build/tsan/)
+#   make valgrind-check        the CLI golden tests under valgrind
 #   make DEVELOPER=1           strict warnings, as errors
 #   make install PREFIX=/opt/hp
 #
@@ -31,6 +34,10 @@ SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer 
 else ifeq ($(SANITIZE),)
 OUT := build
 SANFLAGS :=
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer cannot be combined with ASan, so it has its own directory.
+OUT := build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 OUT := build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -75,7 +82,8 @@ SHARED_LIB := $(OUT)/libhashpivot.so.$(VERSION)
 BIN := $(OUT)/hashpivot
 
 .SECONDARY:
-.PHONY: all check bench install uninstall clean fuzz fuzz-smoke fuzz-targets
+.PHONY: all check bench install uninstall clean fuzz fuzz-smoke fuzz-targets tsan-check \
+	tsan-run valgrind-check
 all: $(BIN) $(STATIC_LIB) $(SHARED_LIB)
 
 $(OUT)/obj/src/%.o: src/%.c
@@ -185,6 +193,24 @@ fuzz-smoke: fuzz
 # the tree) and the CLI golden cases, with one summary line at the end.
 check: all $(TEST_BIN) $(CHAINSRV_BIN) $(FUZZ_REPLAY)
 	@sh tests/run.sh $(OUT)
+
+# The threaded code under ThreadSanitizer: the unit tests that run threads
+# and the threaded commands on small scenarios (tests/tsan.sh; docs/testing.md,
+# "Sanitizers").
+TSAN_TESTS := test_industry test_pivot test_treasury test_stats
+tsan-check:
+	$(MAKE) SANITIZE=thread tsan-run
+tsan-run: $(BIN) $(TSAN_TESTS:%=$(OUT)/tests/%)
+	@sh tests/tsan.sh $(OUT)
+
+# The CLI golden tests with the binary under valgrind (memcheck): any error
+# or definite leak fails the case (tests/cli/run.sh honours HP_WRAP).
+VALGRIND ?= valgrind
+VALGRIND_JOBS ?= 2
+valgrind-check: $(BIN)
+	@HP_WRAP="$(VALGRIND) -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --show-leak-kinds=definite" \
+		HP_JOBS=$(VALGRIND_JOBS) sh tests/cli/run.sh $(BIN)
 
 # Benchmarks (bench/README.md records their results): built -O2 like the library.
 BENCH_SRC := $(wildcard bench/bench_*.c)

@@ -32,6 +32,9 @@ for t in "$out"/tests/test_*; do
 		printf '%s\n' "$log"
 	fi
 	printf '%-28s %s passed, %s failed\n' "$(basename "$t")" "$p" "$f"
+	# figures a test reports whether it passes or not (the allocation-
+	# failure walk's counts of failure points)
+	[ "$f" -eq 0 ] && printf '%s\n' "$log" | grep '^allocwalk: ' | sed 's/^/  /'
 done
 
 # Run a script that ends with "<tag>: N passed, N failed"; show its other
@@ -68,6 +71,8 @@ run_suite report "html reports" tests/report/run.sh
 run_suite chainsrv "chain test server" tests/chainsrv/run.sh
 run_suite sync "sync end to end" tests/sync/run.sh
 run_suite crash "sync, kill -9 and resume" tests/sync/crash.sh
+# Output files whole or not at all: failed writes, kill -9, unwritable paths.
+run_suite outputs "output files" tests/outputs.sh
 
 # The install test only for the plain build (a sanitized binary needs its runtime).
 if [ "$out" = build ]; then

@@ -22,9 +22,13 @@ HP_API void hp_free(void *ptr);
 /* A copy of s from hp_malloc, or NULL when out of memory. */
 HP_API char *hp_strdup(const char *s);
 
-/* Let n more allocations succeed, then fail; n < 0 turns the hook off. */
+/* Let n more allocations succeed, then fail (NULL, errno ENOMEM, as malloc);
+ * n < 0 turns the hook off. */
 HP_API void hp_alloc_fail_after(long n);
 /* How many allocations have been attempted since the process started. */
 HP_API long hp_alloc_count(void);
+/* How many blocks from hp_malloc, hp_calloc, hp_realloc (of NULL) and
+ * hp_strdup are not yet freed by hp_free: a leak check for tests. */
+HP_API long hp_alloc_live(void);
 
 #endif

@@ -124,7 +124,10 @@ HP_API enum hp_status hp_chaindb_default_path(char *out, size_t n, struct hp_err
 /*
  * Open the database at path for network net. flags as above. A new file
  * (HP_CHAINDB_CREATE; missing parent directories are made, mode 0755) gets
- * the schema and meta network = net. An existing file must have schema
+ * the schema and meta network = net, written under a temporary name beside
+ * it (.NAME.tmp-XXXXXX) and linked to path only when complete, so that an
+ * interrupted first run leaves no file or a valid database; a path that
+ * cannot be created is HP_EINVAL. An existing file must have schema
  * version 1 and record net, unless HP_CHAINDB_ANY_NETWORK (then net is
  * ignored and hp_chaindb_info() tells which it is). Fails with HP_EIO
  * "<path>: ..." when the file cannot be opened or is not a hashpivot chain

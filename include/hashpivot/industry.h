@@ -35,6 +35,7 @@
 #ifndef HASHPIVOT_INDUSTRY_H
 #define HASHPIVOT_INDUSTRY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -216,7 +217,7 @@ struct hp_industry_config {
 	void *progress_ctx;
 	/* Polled between paths; when it becomes nonzero the run stops with
 	 * HP_ECANCELED. May be NULL. */
-	const volatile int *cancel;
+	const atomic_int *cancel;
 };
 
 struct hp_industry_result {

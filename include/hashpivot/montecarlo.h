@@ -12,6 +12,7 @@
 #ifndef HASHPIVOT_MONTECARLO_H
 #define HASHPIVOT_MONTECARLO_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include "common.h"
 #include "error.h"
@@ -36,7 +37,7 @@ struct hp_mc_job {
 	void (*progress)(void *progress_ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 	/* Polled before each path: nonzero stops the run with HP_ECANCELED. */
-	const volatile int *cancel;
+	const atomic_int *cancel;
 };
 
 /*

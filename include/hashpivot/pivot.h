@@ -35,6 +35,7 @@
 #ifndef HASHPIVOT_PIVOT_H
 #define HASHPIVOT_PIVOT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -61,7 +62,7 @@ struct hp_pivot_config {
 	void *progress_ctx;
 	/* Polled before each chunk of 64 paths; when it becomes nonzero the run
 	 * stops with HP_ECANCELED and *out is left empty. May be NULL. */
-	const volatile int *cancel;
+	const atomic_int *cancel;
 };
 
 /* Mean and quantiles of a per-path figure. */

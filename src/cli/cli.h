@@ -21,6 +21,7 @@
 #define HASHPIVOT_CLI_H
 
 #include <getopt.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,7 +75,7 @@ struct cli_ctx {
 	size_t scenario_len;
 	void (*progress)(void *progress_ctx, double fraction);
 	void *progress_ctx;
-	const volatile int *cancel;
+	const atomic_int *cancel;
 	int64_t max_days;
 	uint64_t max_path_days;
 	uint64_t max_path_months;
@@ -360,9 +361,13 @@ const struct cli_command *cli_command_find(const char *name);
 int cli_run(int argc, char **argv);
 
 /*
- * Output files written whole or not at all (src/cli/output.c): open writes
- * DIR/NAME.tmp.<pid>, commit checks for write errors and renames it to
- * DIR/NAME, abort removes it. Errors name `option` (e.g. "--out").
+ * Output files written whole or not at all (src/cli/output.c): open creates
+ * DIR/.NAME.tmp-XXXXXX (6 random letters and digits), commit checks for
+ * write errors, fsyncs it, renames it to DIR/NAME and fsyncs DIR; a failed
+ * commit and abort remove it, so only a killed process leaves one behind.
+ * Errors name `option` (e.g. "--out") and DIR/NAME: a path that cannot be
+ * written (no such directory, no permission, read-only) is HP_EINVAL (exit
+ * 2), a write that fails midway (disk full, file too large) HP_EIO.
  */
 struct cli_outfile {
 	char path[4096], tmp[4200];
@@ -374,6 +379,10 @@ struct cli_outfile {
 bool cli_outdir(const char *dir, const char *option, struct hp_error *err);
 bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
 		      struct hp_error *err);
+/* Write out and fsync what is buffered, still under the temporary name: a
+ * command writing several files flushes them all before it commits any, so
+ * that a full disk leaves every old file (false, err set; then abort). */
+bool cli_outfile_flush(struct cli_outfile *f, struct hp_error *err);
 bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err);
 void cli_outfile_abort(struct cli_outfile *f);
 /* ",<v>" with %.17g, or "," for a value that is not finite. */

@@ -268,7 +268,9 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 		cli_csv_real(b.fp, st->p_liquidation);
 		fputc('\n', b.fp);
 	}
-	if (!cli_outfile_commit(&a, err)) {
+	if (!cli_outfile_flush(&a, err) || !cli_outfile_flush(&b, err) ||
+	    !cli_outfile_commit(&a, err)) {
+		cli_outfile_abort(&a);
 		cli_outfile_abort(&b);
 		return false;
 	}

@@ -9,6 +9,7 @@
  * output depends on the inputs and the seed only (never on threads, ranks
  * or timing), so both print the same bytes.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,8 +273,11 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 		goto out;
 	doc = summary_json(rp);
 	if (!doc || json_dumpf(doc, js.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0) {
+		int e = errno;
+
+		hp_error_set(err, doc ? HP_EIO : HP_ENOMEM, "--out", "cannot write %s: %s", js.path,
+			     doc ? strerror(e) : "out of memory");
 		json_decref(doc);
-		hp_error_set(err, HP_EIO, "--out", "cannot write %s", js.path);
 		goto out;
 	}
 	json_decref(doc);
@@ -305,8 +309,9 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 				cli_csv_real(co.fp, hp_stats_quantile(rp->r->cohorts, s, 0, quantiles[q]));
 			fputc('\n', co.fp);
 		}
-	ok = cli_outfile_commit(&js, err) && cli_outfile_commit(&dl, err) &&
-	     cli_outfile_commit(&co, err);
+	ok = cli_outfile_flush(&js, err) && cli_outfile_flush(&dl, err) &&
+	     cli_outfile_flush(&co, err) && cli_outfile_commit(&js, err) &&
+	     cli_outfile_commit(&dl, err) && cli_outfile_commit(&co, err);
 out:
 	cli_outfile_abort(&js);
 	cli_outfile_abort(&dl);
@@ -394,7 +399,8 @@ static bool write_trace(const char *dir, const struct hp_industry *ind, uint64_t
 			(long long)x->first_time, (long long)x->last_time,
 			(long long)(x->last_time - x->first_time), x->old_bits, x->new_bits);
 	}
-	ok = cli_outfile_commit(&tf, err) && cli_outfile_commit(&rf, err);
+	ok = cli_outfile_flush(&tf, err) && cli_outfile_flush(&rf, err) &&
+	     cli_outfile_commit(&tf, err) && cli_outfile_commit(&rf, err);
 out:
 	cli_outfile_abort(&tf);
 	cli_outfile_abort(&rf);

@@ -39,7 +39,7 @@ struct job {
 	char *body;                 /* the scenario, or NULL */
 	size_t body_len;
 	enum job_state state;
-	volatile int cancel;        /* the command's ctx->cancel */
+	atomic_int cancel;          /* the command's ctx->cancel */
 	double progress;            /* 0..1 */
 	double t_start, t_end;      /* monotonic seconds */
 	double t_access;            /* last GET, for eviction */
@@ -178,12 +178,12 @@ static void *job_main(void *arg)
 	ctx.progress = job_progress;
 	ctx.progress_ctx = j;
 	ctx.cancel = &j->cancel;
-	ran = !j->cancel && srv_run(j->cmd, j->argc, j->argv, &ctx, &o);
+	ran = !atomic_load(&j->cancel) && srv_run(j->cmd, j->argc, j->argv, &ctx, &o);
 
 	pthread_mutex_lock(&t->lock);
 	j->t_end = now_s();
 	j->t_access = j->t_end;
-	if (j->cancel || j->state == JOB_CANCELLED) {
+	if (atomic_load(&j->cancel) || j->state == JOB_CANCELLED) {
 		j->state = JOB_CANCELLED;
 	} else if (ran && o.rc == 0) {
 		j->state = JOB_DONE;
@@ -377,7 +377,7 @@ int srv_jobs_delete(struct srv_jobs *t, const char *id, char **body, size_t *len
 			status = job_json(j, true, body, len) ? 200 : 500;
 			job_remove(t, j);
 		} else {
-			j->cancel = 1;
+			atomic_store(&j->cancel, 1);
 			j->state = JOB_CANCELLED;
 			status = job_json(j, false, body, len) ? 200 : 500;
 		}
@@ -394,7 +394,7 @@ void srv_jobs_close(struct srv_jobs *t)
 	t->closed = true;
 	for (j = t->head; j; j = j->next)
 		if (!finished(j)) {
-			j->cancel = 1;
+			atomic_store(&j->cancel, 1);
 			j->state = JOB_CANCELLED;
 		}
 	while (t->head) {

@@ -5,6 +5,7 @@
  * stderr.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,29 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+/*
+ * Whether a failure to create or write a file is the path's fault (bad
+ * input, exit 2: no such directory, no permission, read-only, not a
+ * directory) rather than the machine's (exit 1: disk full, quota, file too
+ * large, I/O error).
+ */
+static enum hp_status path_status(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+	case EIO:
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+	case EINTR:
+		return HP_EIO;
+	default:
+		return HP_EINVAL;
+	}
+}
 
 bool cli_outdir(const char *dir, const char *option, struct hp_error *err)
 {
@@ -31,8 +55,10 @@ bool cli_outdir(const char *dir, const char *option, struct hp_error *err)
 			continue;
 		path[i] = '\0';
 		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-			hp_error_set(err, HP_EIO, option, "cannot create directory %s: %s", path,
-				     strerror(errno));
+			int e = errno;
+
+			hp_error_set(err, path_status(e), option, "cannot create directory %s: %s", path,
+				     strerror(e));
 			return false;
 		}
 		if (i < n)
@@ -41,18 +67,92 @@ bool cli_outdir(const char *dir, const char *option, struct hp_error *err)
 	return true;
 }
 
+/* fsync the directory holding path, so that a rename in it is durable. */
+static int sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	int fd, rc;
+
+	if (!slash)
+		memcpy(dir, ".", 2);
+	else if (n == 0)
+		memcpy(dir, "/", 2);
+	else {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	/* some file systems cannot sync a directory; the rename stands */
+	if (rc != 0 && (errno == EINVAL || errno == EBADF || errno == ENOTSUP))
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
 bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, const char *option,
 		      struct hp_error *err)
 {
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	static unsigned long serial;
+	struct timespec ts;
+	unsigned long x;
+	int fd = -1, tries, k, e = 0;
+
 	f->option = option;
 	f->fp = NULL;
 	if (snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path)) {
 		hp_error_set(err, HP_EINVAL, option, "directory name too long");
 		return false;
 	}
-	snprintf(f->tmp, sizeof(f->tmp), "%s.tmp.%ld", f->path, (long)getpid());
-	if (!(f->fp = fopen(f->tmp, "w"))) {
-		hp_error_set(err, HP_EIO, option, "cannot write %s: %s", f->tmp, strerror(errno));
+	/* DIR/.NAME.tmp-XXXXXX, created exclusively (never through a link
+	 * left there), with the mode a new file gets (0666 less the umask) */
+	for (tries = 0; tries < 100 && fd < 0; tries++) {
+		char sfx[7];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x = (unsigned long)getpid() * 2654435761u ^ (unsigned long)ts.tv_nsec ^
+		    (++serial * 40503u);
+		for (k = 0; k < 6; k++, x /= 36)
+			sfx[k] = digits[x % 36];
+		sfx[6] = '\0';
+		if (snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.tmp-%s", dir, name, sfx) >=
+		    (int)sizeof(f->tmp)) {
+			hp_error_set(err, HP_EINVAL, option, "directory name too long");
+			return false;
+		}
+		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		e = errno;
+		if (fd < 0 && e != EEXIST)
+			break;
+	}
+	if (fd < 0 || !(f->fp = fdopen(fd, "w"))) {
+		if (fd >= 0) {
+			e = errno;
+			close(fd);
+			remove(f->tmp);
+		}
+		hp_error_set(err, path_status(e), option, "cannot write %s: %s", f->path, strerror(e));
+		errno = e;
+		return false;
+	}
+	return true;
+}
+
+bool cli_outfile_flush(struct cli_outfile *f, struct hp_error *err)
+{
+	int e = 0;
+
+	if (fflush(f->fp) != 0 || ferror(f->fp))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(f->fp)) != 0)
+		e = errno;
+	if (e) {
+		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path, strerror(e));
+		errno = e;
 		return false;
 	}
 	return true;
@@ -60,15 +160,29 @@ bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, 
 
 bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err)
 {
-	bool ok = !ferror(f->fp);
+	int e = 0;
 
-	if (fclose(f->fp) != 0)
-		ok = false;
+	/* the data on disk before the name: fflush, fsync, close, rename,
+	 * then the directory */
+	if (fflush(f->fp) != 0 || ferror(f->fp))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(f->fp)) != 0)
+		e = errno;
+	if (fclose(f->fp) != 0 && !e)
+		e = errno;
 	f->fp = NULL;
-	if (!ok || rename(f->tmp, f->path) != 0) {
-		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path,
-			     strerror(errno));
+	if (!e && rename(f->tmp, f->path) != 0)
+		e = errno;
+	if (e) {
 		remove(f->tmp);
+		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path, strerror(e));
+		errno = e;
+		return false;
+	}
+	if (sync_dir(f->path) != 0) {
+		e = errno;
+		hp_error_set(err, HP_EIO, f->option, "cannot write %s: %s", f->path, strerror(e));
+		errno = e;
 		return false;
 	}
 	return true;

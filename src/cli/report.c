@@ -71,8 +71,9 @@ bool cli_report_check(const char *path, struct hp_error *err)
 	}
 	if (!cli_outdir(dir, "--report", err))
 		return false;
+	/* a directory this user cannot write to is the argument's fault */
 	if (access(dir, W_OK) != 0) {
-		hp_error_set(err, HP_EIO, "--report", "cannot write %.200s: %s", path, strerror(errno));
+		hp_error_set(err, HP_EINVAL, "--report", "cannot write %.200s: %s", path, strerror(errno));
 		return false;
 	}
 	return true;
@@ -344,7 +345,7 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 	}
 	if (!cli_outfile_open(&f, dir, base, "--report", err)) {
 		e = errno;
-		hp_error_set(err, HP_EIO, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
+		hp_error_set(err, err->status, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
 		json_decref(inputs);
 		return false;
 	}
@@ -358,7 +359,7 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 	}
 	if (!cli_outfile_commit(&f, err)) {
 		e = errno;
-		hp_error_set(err, HP_EIO, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
+		hp_error_set(err, err->status, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
 		return false;
 	}
 	return true;

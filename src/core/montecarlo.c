@@ -55,7 +55,7 @@ static void *worker_main(void *arg)
 
 		if (atomic_load(&sh->stop))
 			break;
-		if (job->cancel && *job->cancel) {
+		if (job->cancel && atomic_load(job->cancel)) {
 			hp_error_set(&e, HP_ECANCELED, NULL, "canceled");
 			fail(sh, HP_ECANCELED, &e);
 			break;

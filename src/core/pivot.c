@@ -526,7 +526,7 @@ static void *worker_main(void *arg)
 		size_t c = atomic_fetch_add(&r->next_chunk, 1), p, end;
 		if (c >= r->nchunks || atomic_load(&r->failed) || atomic_load(&r->canceled))
 			break;
-		if (r->cfg->cancel && *r->cfg->cancel) {
+		if (r->cfg->cancel && atomic_load(r->cfg->cancel)) {
 			atomic_store(&r->canceled, 1);
 			break;
 		}

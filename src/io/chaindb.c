@@ -9,16 +9,24 @@
  * per block. Either way a crash never leaves half a batch: SQLite's commit
  * is atomic, and every write here happens inside a transaction.
  *
+ * A new file appears whole: it is made under a temporary name in the same
+ * directory (.NAME.tmp-XXXXXX), given the schema and its network, closed
+ * (which checkpoints and removes its WAL) and only then linked to its name,
+ * so an interrupted first run leaves no database or a valid, empty one
+ * (create_new()).
+ *
  * Statements are prepared once per handle (stmt()) and reset after use;
  * the walks (foreach) prepare their own so that a callback may read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -260,6 +268,15 @@ enum hp_status hp_chaindb_default_path(char *out, size_t n, struct hp_error *err
 }
 
 /* mkdir -p of the directory part of path. */
+/* A file that cannot be made for the path's sake (no such directory, no
+ * permission, read-only, not a directory) is bad input (HP_EINVAL, exit 2);
+ * for the machine's (disk full, quota, I/O) HP_EIO. */
+static enum hp_status path_status(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EIO || e == ENOMEM || e == EMFILE ||
+			       e == ENFILE || e == EFBIG ? HP_EIO : HP_EINVAL;
+}
+
 static enum hp_status make_parents(const char *path, struct hp_error *err)
 {
 	char dir[HP_CHAINDB_PATH_MAX];
@@ -272,9 +289,12 @@ static enum hp_status make_parents(const char *path, struct hp_error *err)
 		if (dir[i] != '/')
 			continue;
 		dir[i] = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			return hp_error_set(err, HP_EIO, NULL, "%s: cannot create directory: %s",
-					    dir, strerror(errno));
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			int e = errno;
+
+			return hp_error_set(err, path_status(e), NULL,
+					    "%s: cannot create directory: %s", dir, strerror(e));
+		}
 		dir[i] = '/';
 	}
 	return HP_OK;
@@ -383,6 +403,106 @@ static enum hp_status check_meta(struct hp_chaindb *db, enum hp_network net, uns
 	return HP_OK;
 }
 
+static enum hp_status create_schema(struct hp_chaindb *db, struct hp_error *err);
+static enum hp_status open_sql(struct hp_chaindb *db, unsigned flags, struct hp_error *err);
+
+/* fsync the directory holding path (a new name in it made durable). */
+static void sync_parent(const char *path)
+{
+	char dir[HP_CHAINDB_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", n ? (int)n : 1, path);
+	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd); /* best effort: SQLite has synced the file */
+		close(fd);
+	}
+}
+
+/*
+ * Make a new database at db->path whole: the schema in a temporary file
+ * beside it, then link() to the name (which, unlike rename, never replaces
+ * a database another process made meanwhile: EEXIST is success, that one
+ * is opened). The temporary file and its -wal/-shm are removed whatever
+ * happens.
+ */
+static enum hp_status create_new(const struct hp_chaindb *db, struct hp_error *err)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	struct hp_chaindb *t;
+	const char *slash = strrchr(db->path, '/');
+	size_t dlen = slash ? (size_t)(slash - db->path) + 1 : 0;
+	char side[HP_CHAINDB_PATH_MAX + 8];
+	unsigned long x;
+	enum hp_status st;
+	int fd = -1, tries, k, e = 0;
+
+	if (!(t = hp_calloc(1, sizeof(*t))))
+		return hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
+	t->net = db->net;
+	for (tries = 0; tries < 100 && fd < 0; tries++) {
+		char sfx[7];
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		x = (unsigned long)getpid() * 2654435761u ^ (unsigned long)ts.tv_nsec ^
+		    ((unsigned long)tries * 40503u);
+		for (k = 0; k < 6; k++, x /= 36)
+			sfx[k] = digits[x % 36];
+		sfx[6] = '\0';
+		if (snprintf(t->path, sizeof(t->path), "%.*s.%s.tmp-%s", (int)dlen, db->path,
+			     db->path + dlen, sfx) >= (int)sizeof(t->path)) {
+			hp_free(t);
+			return hp_error_set(err, HP_EINVAL, "--db", "path too long (%zu bytes)",
+					    strlen(db->path));
+		}
+		fd = open(t->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		e = errno;
+		if (fd < 0 && e != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		hp_free(t);
+		return hp_error_set(err, path_status(e), NULL, "%s: cannot create: %s", db->path,
+				    strerror(e));
+	}
+	close(fd);
+	st = open_sql(t, HP_CHAINDB_CREATE, err);
+	if (st == HP_OK)
+		st = create_schema(t, err);
+	/* closing the last connection checkpoints the WAL into the file */
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(t->stmt[i]);
+	if (sqlite3_close(t->sql) != SQLITE_OK && st == HP_OK)
+		st = hp_error_set(err, HP_EIO, NULL, "%s: cannot close the new database", db->path);
+	t->sql = NULL;
+	if (st != HP_OK && err) {
+		/* name the database asked for, not the temporary file */
+		size_t n = strlen(t->path);
+
+		if (!strncmp(err->message, t->path, n))
+			hp_error_set(err, st, NULL, "%s: cannot create: %s", db->path,
+				     err->message[n] == ':' ? err->message + n + 2 : err->message + n);
+	}
+	if (st == HP_OK && link(t->path, db->path) != 0 && errno != EEXIST)
+		st = hp_error_set(err, HP_EIO, NULL, "%s: cannot create: %s", db->path,
+				  strerror(errno));
+	if (st == HP_OK)
+		sync_parent(db->path);
+	unlink(t->path);
+	snprintf(side, sizeof(side), "%s-wal", t->path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", t->path);
+	unlink(side);
+	hp_free(t);
+	return st;
+}
+
 static enum hp_status open_sql(struct hp_chaindb *db, unsigned flags, struct hp_error *err)
 {
 	int oflags = (flags & HP_CHAINDB_READONLY) ? SQLITE_OPEN_READONLY :
@@ -395,6 +515,8 @@ static enum hp_status open_sql(struct hp_chaindb *db, unsigned flags, struct hp_
 			return hp_error_set(err, HP_ENOTFOUND, NULL, "%s: no such database",
 					    db->path);
 		st = make_parents(db->path, err);
+		if (st == HP_OK)
+			st = create_new(db, err);
 		if (st != HP_OK)
 			return st;
 	}

@@ -934,6 +934,7 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		text += 3;
 		len -= 3;
 	}
+	errno = 0;
 	root = json_loadb(len ? text : "", len, JSON_REJECT_DUPLICATES, &jerr);
 	/*
 	 * jansson takes a NUL byte for the end of the text: it would accept a
@@ -951,7 +952,10 @@ static enum hp_status parse_named(const char *text, size_t len, const char *name
 		goto err0;
 	}
 	if (!root) {
-		if (json_error_code(&jerr) == json_error_out_of_memory) {
+		/* jansson reports some allocation failures as syntax errors
+		 * (its lexer's buffers) or not at all (an empty message); the
+		 * allocator's ENOMEM tells them apart (json_loadb does no I/O) */
+		if (json_error_code(&jerr) == json_error_out_of_memory || errno == ENOMEM) {
 			ret = hp_error_set(err, HP_ENOMEM, NULL, "out of memory");
 			goto err0;
 		}

@@ -13,9 +13,27 @@
 # lines starting with "#" (but not "###") between cases are ignored.
 # Usage: tests/cli/run.sh BIN [FILE.test ...]
 # Prints each failure with a diff, then "cli: N passed, N failed".
+# HP_WRAP, when set, is a command the binary runs under (split on blanks),
+# e.g. HP_WRAP="valgrind -q --error-exitcode=99" (make valgrind-check);
+# HP_JOBS=N runs the files N at a time.
 bin=$1
 shift
 [ $# -eq 0 ] && set -- tests/cli/*.test
+if [ "${HP_JOBS:-1}" -gt 1 ] && [ $# -gt 1 ]; then
+	logs=$(mktemp -d) || exit 1
+	trap 'rm -rf "$logs"' EXIT
+	printf '%s\n' "$@" | xargs -P "$HP_JOBS" -I{} sh -c \
+		'HP_JOBS=1 sh "$0" "$1" "$2" >"$3/$(basename "$2").log" 2>&1' "$0" "$bin" {} "$logs"
+	cat "$logs"/*.log | grep -v '^cli: [0-9]* passed'
+	p=$(cat "$logs"/*.log | sed -n 's/^cli: \([0-9]*\) passed.*/\1/p' | awk '{s += $1} END {print s + 0}')
+	f=$(cat "$logs"/*.log | sed -n 's/^cli: [0-9]* passed, \([0-9]*\) failed/\1/p' | awk '{s += $1} END {print s + 0}')
+	n=$(cat "$logs"/*.log | grep -c '^cli: [0-9]* passed')
+	# a file whose run died without its summary line counts as a failure
+	[ "$n" -eq $# ] || f=$((f + $# - n))
+	echo "cli: $p passed, $f failed"
+	[ "$f" -eq 0 ]
+	exit
+fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -24,7 +42,8 @@ failed=0
 run_case() {
 	[ -n "$name" ] || return 0
 	eval "set -- $args"
-	"$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	# shellcheck disable=SC2086
+	$HP_WRAP "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	rc=$?
 	ok=1
 	[ "$rc" = "$want_rc" ] || ok=0

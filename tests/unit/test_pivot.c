@@ -374,7 +374,7 @@ static void test_bad_config(void **state)
 }
 
 struct cancel_probe {
-	volatile int flag;
+	atomic_int flag;
 	int calls;
 	size_t last_done;
 };
@@ -387,7 +387,7 @@ static void cancel_on_progress(void *ctx, size_t done, size_t total)
 	(void)total;
 	c->calls++;
 	c->last_done = done;
-	c->flag = 1;
+	atomic_store(&c->flag, 1);
 }
 
 /*
