@@ -48,6 +48,7 @@ struct opts {
 };
 
 static const double quantiles[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+static const char *const quantile_columns[5] = { "p5", "p25", "p50", "p75", "p95" };
 static const char *const qnames[5] = { "p5", "p25", "p50", "p75", "p95" };
 
 /* ------------------------------------------------------------------ */
@@ -271,6 +272,10 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 	    !cli_outfile_open(&co, dir, "cohorts.csv", "--out", err))
 		goto out;
 	doc = summary_json(rp);
+	if (doc && !cli_json_check(doc, err)) {
+		json_decref(doc);
+		goto out;
+	}
 	if (!doc || json_dumpf(doc, js.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0) {
 		json_decref(doc);
 		hp_error_set(err, HP_EIO, "--out", "cannot write %s", js.path);
@@ -287,10 +292,11 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 			day_text(rp->ind, d, date);
 			fprintf(dl.fp, "%lld,%s,%s", (long long)d, date,
 				hp_sim_series_name((enum hp_sim_series)k));
-			cli_csv_real(dl.fp, hp_stats_mean(st, k, (size_t)d));
+			cli_csv_real(&dl, "mean", hp_stats_mean(st, k, (size_t)d));
 			for (q = 0; q < 5; q++)
-				cli_csv_real(dl.fp, hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
-			fputc('\n', dl.fp);
+				cli_csv_real(&dl, quantile_columns[q],
+					     hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
+			cli_csv_end_row(&dl);
 		}
 
 	fputs("cohort,value,mean,p5,p25,p50,p75,p95\n", co.fp);
@@ -300,10 +306,11 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 
 			fprintf(co.fp, "\"%s\",%s", rp->ind->cohorts[c].name,
 				hp_sim_cohort_value_name(v));
-			cli_csv_real(co.fp, hp_stats_mean(rp->r->cohorts, s, 0));
+			cli_csv_real(&co, "mean", hp_stats_mean(rp->r->cohorts, s, 0));
 			for (q = 0; q < 5; q++)
-				cli_csv_real(co.fp, hp_stats_quantile(rp->r->cohorts, s, 0, quantiles[q]));
-			fputc('\n', co.fp);
+				cli_csv_real(&co, quantile_columns[q],
+					     hp_stats_quantile(rp->r->cohorts, s, 0, quantiles[q]));
+			cli_csv_end_row(&co);
 		}
 	ok = cli_outfile_commit(&js, err) && cli_outfile_commit(&dl, err) &&
 	     cli_outfile_commit(&co, err);
@@ -379,12 +386,16 @@ static bool write_trace(const char *dir, const struct hp_industry *ind, uint64_t
 		day_text(ind, (int64_t)i, date);
 		fprintf(tf.fp, "%zu,%s", i, date);
 		for (k = 0; k < HP_SIM_NSERIES; k++)
-			cli_csv_real(tf.fp, t.series[k][i]);
+			cli_csv_real(&tf, hp_sim_series_name((enum hp_sim_series)k), t.series[k][i]);
 		for (c = 0; c < ind->ncohorts; c++) {
-			cli_csv_real(tf.fp, t.cohort_hashrate[c * nd + i]);
-			cli_csv_real(tf.fp, t.cohort_btc[c * nd + i]);
+			char col[96];
+
+			snprintf(col, sizeof(col), "eh:%s", ind->cohorts[c].name);
+			cli_csv_real(&tf, col, t.cohort_hashrate[c * nd + i]);
+			snprintf(col, sizeof(col), "btc:%s", ind->cohorts[c].name);
+			cli_csv_real(&tf, col, t.cohort_btc[c * nd + i]);
 		}
-		fputc('\n', tf.fp);
+		cli_csv_end_row(&tf);
 	}
 	fputs("height,first_time,last_time,timespan_s,old_bits,new_bits\n", rf.fp);
 	for (i = 0; i < t.nretargets; i++) {
