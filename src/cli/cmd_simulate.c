@@ -64,14 +64,25 @@ struct report {
 	int64_t every;
 };
 
+/* The block interval is not recorded on a day without blocks (a network
+ * whose miners have switched off waits for the retarget): a day when no
+ * path had a block has none (null, an empty CSV cell). Every other series
+ * has a value on every path and day. */
+static bool may_be_missing(size_t series)
+{
+	return series == HP_SIM_BLOCK_INTERVAL;
+}
+
 static json_t *cell_json(const struct hp_stats *st, size_t series, size_t day)
 {
 	json_t *o = json_object();
+	void (*set)(json_t *, const char *, double) =
+		may_be_missing(series) ? cli_set_real_or_null : cli_set_real;
 	int k;
 
-	cli_set_real(o, "mean", hp_stats_mean(st, series, day));
+	set(o, "mean", hp_stats_mean(st, series, day));
 	for (k = 0; k < 5; k++)
-		cli_set_real(o, qnames[k], hp_stats_quantile(st, series, day, quantiles[k]));
+		set(o, qnames[k], hp_stats_quantile(st, series, day, quantiles[k]));
 	return o;
 }
 
@@ -292,6 +303,14 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 			day_text(rp->ind, d, date);
 			fprintf(dl.fp, "%lld,%s,%s", (long long)d, date,
 				hp_sim_series_name((enum hp_sim_series)k));
+			if (may_be_missing(k)) {
+				cli_csv_real_or_empty(&dl, hp_stats_mean(st, k, (size_t)d));
+				for (q = 0; q < 5; q++)
+					cli_csv_real_or_empty(
+						&dl, hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
+				cli_csv_end_row(&dl);
+				continue;
+			}
 			cli_csv_real(&dl, "mean", hp_stats_mean(st, k, (size_t)d));
 			for (q = 0; q < 5; q++)
 				cli_csv_real(&dl, quantile_columns[q],
@@ -385,8 +404,13 @@ static bool write_trace(const char *dir, const struct hp_industry *ind, uint64_t
 
 		day_text(ind, (int64_t)i, date);
 		fprintf(tf.fp, "%zu,%s", i, date);
-		for (k = 0; k < HP_SIM_NSERIES; k++)
-			cli_csv_real(&tf, hp_sim_series_name((enum hp_sim_series)k), t.series[k][i]);
+		for (k = 0; k < HP_SIM_NSERIES; k++) {
+			if (may_be_missing(k))
+				cli_csv_real_or_empty(&tf, t.series[k][i]);
+			else
+				cli_csv_real(&tf, hp_sim_series_name((enum hp_sim_series)k),
+					     t.series[k][i]);
+		}
 		for (c = 0; c < ind->ncohorts; c++) {
 			char col[96];
 
