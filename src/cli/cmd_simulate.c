@@ -263,6 +263,48 @@ static json_t *human_json(const struct report *rp)
 	return o;
 }
 
+/*
+ * The summaries hold values up to 2^62 times each series' reference scale
+ * (docs/model.md "Monte Carlo summaries"); a value beyond (a chain far
+ * outside the model's range, e.g. one started at difficulty 1 under
+ * today's hashrate, whose cost of a 51 % attack passes 1e26 USD) is
+ * counted as rejected, and a quantile or mean without it would be wrong
+ * without saying so: refuse the run, naming the series and the day.
+ */
+static bool all_summarised(const struct hp_industry *ind, const struct hp_industry_result *r,
+			   struct hp_error *err)
+{
+	size_t nd = hp_stats_ndays(r->daily), k, d, c;
+	uint64_t n;
+	char date[24];
+
+	for (d = 0; d < nd; d++)
+		for (k = 0; k < HP_SIM_NSERIES; k++)
+			if ((n = hp_stats_rejected(r->daily, k, d))) {
+				day_text(ind, (int64_t)d, date);
+				hp_error_set(err, HP_ERANGE, "--scenario",
+					     "%s on %s: %llu value(s) beyond the range the "
+					     "summaries hold, the chain is too far outside the "
+					     "model's (docs/model.md \"Numerical tolerances\")",
+					     hp_sim_series_name((enum hp_sim_series)k), date,
+					     (unsigned long long)n);
+				return false;
+			}
+	for (c = 0; c < ind->ncohorts; c++)
+		for (k = 0; k < HP_SIM_COHORT_N; k++)
+			if ((n = hp_stats_rejected(r->cohorts, c * HP_SIM_COHORT_N + k, 0))) {
+				hp_error_set(err, HP_ERANGE, "--scenario",
+					     "cohort %s, %s: %llu value(s) beyond the range the "
+					     "summaries hold, the chain is too far outside the "
+					     "model's (docs/model.md \"Numerical tolerances\")",
+					     ind->cohorts[c].name,
+					     hp_sim_cohort_value_name((enum hp_sim_cohort_value)k),
+					     (unsigned long long)n);
+				return false;
+			}
+	return true;
+}
+
 /* DIR/summary.json, DIR/daily.csv (every day of every series, long
  * format) and DIR/cohorts.csv, each whole or not at all. */
 static bool write_out(const char *dir, const struct report *rp, struct hp_error *err)
@@ -702,6 +744,8 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 		rc = 0;
 		goto out;
 	}
+	if (!all_summarised(&sc.industry, &r, &err))
+		goto fail;
 	rp.sc = &sc;
 	rp.ind = &sc.industry;
 	rp.r = &r;
