@@ -189,6 +189,7 @@ enum hp_status hp_backtest_run(struct hp_scenario *s, const struct hp_backtest_d
 					  fr.total.hashrate_ths / 1000,
 					  d->work / SECONDS_PER_DAY / HASHES_PER_PH, fr.total.btc_day,
 					  d->subsidy_btc + d->fees_btc);
+			hp_fleet_result_release(&fr);
 			goto fail;
 		}
 		pt->day = d->day;
