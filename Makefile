@@ -148,6 +148,13 @@ $(MPI_BIN): $(OUT)/obj/src/mpi/main.o $(filter-out %/hashpivot.o,$(CLI_OBJ)) $(S
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(TEST_LIBS) $(LIBS)
+# test_output checks the front end's output guards: it links the front
+# end's objects without its main().
+$(OUT)/tests/test_output: $(OUT)/obj/tests/unit/test_output.o $(TEST_SUPPORT_OBJ) \
+		$(filter-out %/hashpivot.o,$(CLI_OBJ)) $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(filter-out %/hashpivot.o,$(CLI_OBJ)) \
+		$(STATIC_LIB) $(TEST_LIBS) $(LIBS) $(CLI_LIBS)
 
 # The chain test server and its fixture miner (tests/chainsrv/, for the
 # sync tests): test tools, built for `make check`, never installed.

@@ -60,6 +60,8 @@ run_suite bad "bad inputs" tests/bad/run.sh
 run_suite fuzz "fuzz corpora, replayed" tests/fuzz/run.sh
 run_suite chainuse "chain database (golden)" tests/chainuse.sh
 run_suite determinism "threads, byte for byte" tests/determinism.sh
+# Extreme but valid inputs: finite, sensible results or a clear error.
+run_suite extremes "extreme inputs" tests/extremes.sh
 run_suite progress "progress bars" tests/progress.sh
 run_suite api "server API" tests/server/api.sh
 run_suite load "server load" tests/server/load.sh

@@ -381,9 +381,15 @@ static void print_table(FILE *fp, const json_t *rows)
 
 int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 {
+	struct hp_error err;
+
 	if (!obj) {
 		fprintf(ctx->err, "hashpivot %s: out of memory\n", ctx->cmd->name);
 		return 1;
+	}
+	if (!cli_json_check(obj, &err)) {
+		json_decref(obj);
+		return cli_fail(ctx, &err);
 	}
 	if (ctx->json) {
 		write_json(ctx->out, obj, 0);
@@ -419,9 +425,84 @@ int cli_emit(const struct cli_ctx *ctx, json_t *obj)
 	return 0;
 }
 
+/*
+ * A non-finite value where a number must be is a bug, not a result: jansson
+ * cannot hold it (json_real(NAN) is NULL, and setting NULL silently drops
+ * the key), so cli_set_real leaves this marker in its place and
+ * cli_json_check, run before anything is written, turns it into an internal
+ * error naming the field. The key cannot come from a command.
+ */
+#define NONFINITE_MARK "\x01hashpivot: not finite"
+
+json_t *cli_real(double v)
+{
+	if (isfinite(v))
+		return json_real(v == 0 ? 0.0 : v); /* never "-0.0" */
+	return json_pack("{s:s}", NONFINITE_MARK, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+}
+
 void cli_set_real(json_t *obj, const char *key, double v)
 {
-	json_object_set_new(obj, key, isfinite(v) ? json_real(v) : json_null());
+	json_object_set_new(obj, key, cli_real(v));
+}
+
+void cli_set_real_or_null(json_t *obj, const char *key, double v)
+{
+	json_object_set_new(obj, key, isfinite(v) ? json_real(v == 0 ? 0.0 : v) : json_null());
+}
+
+/* The first marker under v: path (as "strategies[2].npv_usd") and what it held. */
+static bool find_nonfinite(const json_t *v, char *path, size_t len, size_t cap, const char **what)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_array(v)) {
+		json_array_foreach((json_t *)v, i, item) {
+			int n = snprintf(path + len, cap - len, "[%zu]", i);
+			if (n > 0 && (size_t)n < cap - len &&
+			    find_nonfinite(item, path, len + (size_t)n, cap, what))
+				return true;
+		}
+		path[len] = '\0';
+		return false;
+	}
+	if (!json_is_object(v))
+		return false;
+	if ((item = json_object_get(v, NONFINITE_MARK))) {
+		*what = json_string_value(item);
+		return true;
+	}
+	json_object_foreach((json_t *)v, key, item) {
+		int n = snprintf(path + len, cap - len, "%s%s", len ? "." : "", key);
+		if (n > 0 && (size_t)n < cap - len &&
+		    find_nonfinite(item, path, len + (size_t)n, cap, what))
+			return true;
+	}
+	path[len] = '\0';
+	return false;
+}
+
+bool cli_json_check(const json_t *v, struct hp_error *err)
+{
+	char path[HP_ERROR_FIELD_MAX] = "";
+	const char *what = NULL;
+
+	if (!find_nonfinite(v, path, 0, sizeof(path), &what))
+		return true;
+	hp_error_set(err, HP_EINTERNAL, NULL, "internal error: %s is not finite (%s)",
+		     path[0] ? path : "the result", what ? what : "?");
+	return false;
+}
+
+bool cli_check_real(const char *field, double v, struct hp_error *err)
+{
+	if (isfinite(v))
+		return true;
+	hp_error_set(err, HP_EINTERNAL, NULL, "internal error: %s is not finite (%s)", field,
+		     isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	return false;
 }
 
 void cli_set_int(json_t *obj, const char *key, int64_t v)
@@ -461,7 +542,7 @@ void cli_set_difficulty(json_t *obj, const char *key, uint32_t bits)
 	double difficulty;
 
 	if (hp_consensus_difficulty(bits, &difficulty))
-		cli_set_real(obj, key, difficulty);
+		cli_set_real_or_null(obj, key, difficulty);
 	else
 		json_object_set_new(obj, key, json_null());
 }

@@ -256,8 +256,26 @@ int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
  */
 int cli_emit(const struct cli_ctx *ctx, json_t *obj);
 
-/* Set a real, or null when v is not finite (no NaN ever reaches output). */
+/*
+ * Numbers in output. No NaN or infinity ever reaches an output: a field
+ * whose value does not exist in some cases (a payback never reached, an
+ * estimate from too few blocks, a cost per BTC when none is mined) is set
+ * with cli_set_real_or_null and prints null (documented per field in
+ * docs/cli.md); every other real is set with cli_set_real, where a
+ * non-finite value is a bug: it leaves a marker that cli_json_check (run by
+ * cli_emit and cli_report_write before they write anything) reports as
+ * "internal error: <path> is not finite (nan)", exit 1, nothing written.
+ * Both print -0.0 as 0.0. cli_real is the value cli_set_real sets (for
+ * arrays), NULL only when out of memory.
+ */
+json_t *cli_real(double v);
 void cli_set_real(json_t *obj, const char *key, double v);
+void cli_set_real_or_null(json_t *obj, const char *key, double v);
+/* true, or false with err (HP_EINTERNAL) naming the first marker's path
+ * ("strategies[2].npv_usd"). */
+bool cli_json_check(const json_t *v, struct hp_error *err);
+/* The same for one number outside JSON (field names it). */
+bool cli_check_real(const char *field, double v, struct hp_error *err);
 void cli_set_int(json_t *obj, const char *key, int64_t v);
 void cli_set_str(json_t *obj, const char *key, const char *v);
 void cli_set_bool(json_t *obj, const char *key, bool v);
@@ -373,6 +391,12 @@ struct cli_outfile {
 	char path[4096], tmp[4200];
 	const char *option;
 	FILE *fp;
+	/* CSV: the line being written (2 after the header), and the first
+	 * cell that was not finite (commit then fails: a bug, not a result) */
+	size_t line;
+	size_t bad_line; /* 0: none */
+	char bad_column[96];
+	double bad_value;
 };
 /* Create dir and its parents where they do not exist (mkdir -p); false (err
  * set, naming option) otherwise. */
@@ -385,8 +409,18 @@ bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, 
 bool cli_outfile_flush(struct cli_outfile *f, struct hp_error *err);
 bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err);
 void cli_outfile_abort(struct cli_outfile *f);
-/* ",<v>" with %.17g, or "," for a value that is not finite. */
-void cli_csv_real(FILE *fp, double v);
+/*
+ * CSV cells of a file from cli_outfile_open, whose first line is the
+ * header: ",<v>" with %.17g (0 for -0). cli_csv_real's value must be
+ * finite: otherwise the cell is left empty and cli_outfile_commit fails
+ * with "internal error: <file> line <n> <column> is not finite (nan)"
+ * (HP_EINTERNAL) and removes the file. cli_csv_real_or_empty writes ","
+ * for a value that does not exist (documented per column in docs/cli.md).
+ * cli_csv_end_row ends the line.
+ */
+void cli_csv_real(struct cli_outfile *f, const char *column, double v);
+void cli_csv_real_or_empty(struct cli_outfile *f, double v);
+void cli_csv_end_row(struct cli_outfile *f);
 
 /* A progress bar with ETA on fp (the command's stderr), redrawn at each
  * percent. */

@@ -250,14 +250,14 @@ static json_t *result_json(const struct hp_scenario *sc, const struct hp_backtes
 	cli_set_real(o, "hashrate_phs", r->hashrate_phs);
 	cli_set_real(o, "btc_mined", r->btc_mined);
 	cli_set_real(o, "revenue_usd", r->revenue_usd);
-	cli_set_real(o, "avg_price_usd", r->avg_price_usd);
+	cli_set_real_or_null(o, "avg_price_usd", r->avg_price_usd);
 	for (int k = 0; k < HP_COST_NBASES; k++) {
 		snprintf(key, sizeof(key), "cost_%s_usd", hp_fleet_basis_name(k));
 		cli_set_real(o, key, r->cost_usd[k]);
 	}
 	for (int k = 0; k < HP_COST_NBASES; k++) {
 		snprintf(key, sizeof(key), "cost_per_btc_%s_usd", hp_fleet_basis_name(k));
-		cli_set_real(o, key, r->cost_per_btc_usd[k]);
+		cli_set_real_or_null(o, key, r->cost_per_btc_usd[k]);
 	}
 	cli_set_real(o, "cash_margin_usd", r->revenue_usd - r->cost_usd[HP_COST_CASH]);
 	cli_set_real(o, "net_usd", r->revenue_usd - r->cost_usd[HP_COST_ALL_IN]);
@@ -301,6 +301,9 @@ static json_t *result_json(const struct hp_scenario *sc, const struct hp_backtes
 /* DIR/backtest_daily.csv: every day's row (the --json "days" keys). */
 static bool write_csv(const char *dir, const struct hp_backtest_result *r, struct hp_error *err)
 {
+	static const char *const cost_columns[HP_COST_NBASES] = {
+		"cost_marginal_usd", "cost_cash_usd", "cost_all_in_usd"
+	};
 	struct cli_outfile f = { .fp = NULL };
 	char date[24];
 
@@ -316,19 +319,19 @@ static bool write_csv(const char *dir, const struct hp_backtest_result *r, struc
 
 		fprintf(f.fp, "%s,%lld,%lld", day_text(p->day, date), (long long)p->height,
 			(long long)p->blocks);
-		cli_csv_real(f.fp, p->difficulty);
-		cli_csv_real(f.fp, p->fees_btc_per_block);
-		cli_csv_real(f.fp, p->price_usd);
-		cli_csv_real(f.fp, p->hashprice_usd_per_ph_day);
-		cli_csv_real(f.fp, p->btc_mined);
-		cli_csv_real(f.fp, p->revenue_usd);
+		cli_csv_real(&f, "difficulty", p->difficulty);
+		cli_csv_real(&f, "fees_btc_per_block", p->fees_btc_per_block);
+		cli_csv_real(&f, "price_usd", p->price_usd);
+		cli_csv_real(&f, "hashprice_usd_per_ph_day", p->hashprice_usd_per_ph_day);
+		cli_csv_real(&f, "btc_mined", p->btc_mined);
+		cli_csv_real(&f, "revenue_usd", p->revenue_usd);
 		for (int k = 0; k < HP_COST_NBASES; k++)
-			cli_csv_real(f.fp, p->cost_usd[k]);
-		cli_csv_real(f.fp, p->treasury.total_btc);
-		cli_csv_real(f.fp, p->treasury.cash_usd);
-		cli_csv_real(f.fp, p->treasury.debt_usd);
-		cli_csv_real(f.fp, p->treasury.net_usd);
-		fputc('\n', f.fp);
+			cli_csv_real(&f, cost_columns[k], p->cost_usd[k]);
+		cli_csv_real(&f, "treasury_btc", p->treasury.total_btc);
+		cli_csv_real(&f, "treasury_cash_usd", p->treasury.cash_usd);
+		cli_csv_real(&f, "treasury_debt_usd", p->treasury.debt_usd);
+		cli_csv_real(&f, "treasury_net_usd", p->treasury.net_usd);
+		cli_csv_end_row(&f);
 	}
 	return cli_outfile_commit(&f, err);
 }

@@ -80,12 +80,12 @@ static void set_payback(json_t *o, const struct row *r, bool all)
 		return;
 	}
 	cli_set_real(o, "machine_price_usd", r->machine_price_usd);
-	cli_set_real(o, "payback_months", r->pb.payback_months);
+	cli_set_real_or_null(o, "payback_months", r->pb.payback_months);
 	cli_set_real(o, "roi_pct", r->pb.roi_pct);
 	if (all)
 		return;
 	cli_set_bool(o, "paid_back", r->pb.paid_back);
-	cli_set_real(o, "payback_days", r->pb.payback_days);
+	cli_set_real_or_null(o, "payback_days", r->pb.payback_days);
 	cli_set_int(o, "horizon_days", r->pb.days);
 	cli_set_real(o, "horizon_btc_mined", r->pb.btc_mined);
 	cli_set_real(o, "horizon_revenue_usd", r->pb.revenue_usd);
@@ -98,7 +98,7 @@ static void set_payback(json_t *o, const struct row *r, bool all)
 
 static void set_econ(json_t *o, const struct hp_machine_econ *e)
 {
-	cli_set_real(o, "shutdown_price_usd", e->shutdown_price_usd);
+	cli_set_real_or_null(o, "shutdown_price_usd", e->shutdown_price_usd);
 	cli_set_real(o, "breakeven_power_usd_per_kwh", e->breakeven_power_usd_per_kwh);
 	cli_set_real(o, "profit_usd_day", e->profit_usd_day);
 	cli_set_real(o, "revenue_usd_day", e->revenue_usd_day);
@@ -285,13 +285,13 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 		const struct hp_machine_econ *e = &r->e;
 		cli_set_str(o, "machine", r->m->name);
 		set_econ(o, e);
-		cli_set_real(o, "breakeven_price_usd", e->breakeven_price_usd);
+		cli_set_real_or_null(o, "breakeven_price_usd", e->breakeven_price_usd);
 		cli_set_real(o, "breakeven_hashprice_usd_per_ph_day",
 			     e->breakeven_hashprice_usd_per_ph_day);
 		cli_set_real(o, "hosting_usd_day", e->hosting_usd_day);
-		cli_set_real(o, "margin_pct", e->margin_pct);
+		cli_set_real_or_null(o, "margin_pct", e->margin_pct);
 		cli_set_real(o, "btc_per_day", e->btc_per_day);
-		cli_set_real(o, "cost_usd_per_btc", e->cost_usd_per_btc);
+		cli_set_real_or_null(o, "cost_usd_per_btc", e->cost_usd_per_btc);
 		cli_set_real(o, "energy_kwh_day", e->energy_kwh_day);
 		cli_set_real(o, "revenue_usd_per_kwh", e->revenue_usd_per_kwh);
 		cli_set_real(o, "hashrate_ths", r->m->hashrate_ths);

@@ -110,16 +110,16 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 	cli_set_str(o, "scenario", sc.name);
 	for (int k = 0; k < HP_COST_NBASES; k++) {
 		snprintf(key, sizeof(key), "cost_per_btc_%s_usd", hp_fleet_basis_name(k));
-		cli_set_real(o, key, r.cost_per_btc_usd[k]);
+		cli_set_real_or_null(o, key, r.cost_per_btc_usd[k]);
 	}
 	for (int k = 0; k < HP_COST_NBASES; k++) {
 		snprintf(key, sizeof(key), "breakeven_price_%s_usd", hp_fleet_basis_name(k));
-		cli_set_real(o, key, r.breakeven_price_usd[k]);
+		cli_set_real_or_null(o, key, r.breakeven_price_usd[k]);
 	}
 	for (int k = 0; k < HP_COST_NBASES; k++) {
 		snprintf(key, sizeof(key), "breakeven_hashprice_%s_usd_per_ph_day",
 			 hp_fleet_basis_name(k));
-		cli_set_real(o, key, r.breakeven_hashprice_usd_per_ph_day[k]);
+		cli_set_real_or_null(o, key, r.breakeven_hashprice_usd_per_ph_day[k]);
 	}
 	set_totals(o, &r.total);
 	cli_set_real(o, "sga_usd_day", r.sga_usd_day);
@@ -169,7 +169,7 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 			cli_set_real(y, "revenue_usd_day", l->revenue_usd_day);
 			cli_set_real(y, "power_cost_usd_day", l->power_cost_usd_day);
 			cli_set_real(y, "depreciation_usd_day", l->depreciation_usd_day);
-			cli_set_real(y, "shutdown_price_usd", l->shutdown_price_usd);
+			cli_set_real_or_null(y, "shutdown_price_usd", l->shutdown_price_usd);
 			cli_set_bool(y, "in_service", l->in_service);
 			json_array_append_new(lines, y);
 		}

@@ -103,18 +103,18 @@ static int network_db(struct cli_ctx *ctx, const struct cli_db_opt *o)
 	cli_set_int(o_, "epoch_start_height", epoch_start);
 	cli_set_bits(o_, "bits", st.bits);
 	cli_set_difficulty(o_, "difficulty", st.bits);
-	cli_set_real(o_, "difficulty_change_pct", st.previous_change_pct);
+	cli_set_real_or_null(o_, "difficulty_change_pct", st.previous_change_pct);
 	cli_set_str(o_, "target", hp_u256_to_hex(hp_consensus_compact_decode(st.bits, NULL, NULL), hex));
 	cli_set_str(o_, "work_per_block", hp_u256_to_dec(work, dec));
 	cli_set_real(o_, "hashrate_ehs", hp_u256_to_double(work) /
 				 (double)p->pow_target_spacing_s / 1e18);
-	cli_set_real(o_, "hashrate_ehs_144", st.hashrate_hs_short / 1e18);
-	cli_set_real(o_, "hashrate_ehs_2016", st.hashrate_hs_long / 1e18);
+	cli_set_real_or_null(o_, "hashrate_ehs_144", st.hashrate_hs_short / 1e18);
+	cli_set_real_or_null(o_, "hashrate_ehs_2016", st.hashrate_hs_long / 1e18);
 	cli_set_str(o_, "chainwork", st.chainwork_hex);
 	cli_set_bool(o_, "chainwork_from_genesis", st.work_known);
-	cli_set_real(o_, "fees_btc_per_block_144", st.fees_btc_short);
+	cli_set_real_or_null(o_, "fees_btc_per_block_144", st.fees_btc_short);
 	cli_set_int(o_, "fees_blocks_144", (int64_t)st.fees_blocks_short);
-	cli_set_real(o_, "fees_btc_per_block_1008", st.fees_btc_long);
+	cli_set_real_or_null(o_, "fees_btc_per_block_1008", st.fees_btc_long);
 	cli_set_int(o_, "fees_blocks_1008", (int64_t)st.fees_blocks_long);
 	cli_set_int(o_, "subsidy_sats", hp_consensus_subsidy_sats(p, height));
 	cli_set_int(o_, "issued_sats", issued);

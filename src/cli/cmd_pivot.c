@@ -49,6 +49,7 @@ static void format_day(int64_t day, char out[24])
 /* JSON pieces                                                          */
 /* ------------------------------------------------------------------ */
 
+/* A distribution over every path: its figures must exist. */
 static json_t *dist_json(const struct hp_pivot_dist *d)
 {
 	json_t *o = json_object();
@@ -59,6 +60,21 @@ static json_t *dist_json(const struct hp_pivot_dist *d)
 	cli_set_real(o, "p50", d->p50);
 	cli_set_real(o, "p75", d->p75);
 	cli_set_real(o, "p95", d->p95);
+	return o;
+}
+
+/* The month of an event over the paths where it happened: all null when
+ * it happened on none. */
+static json_t *event_dist_json(const struct hp_pivot_dist *d)
+{
+	json_t *o = json_object();
+
+	cli_set_real_or_null(o, "mean", d->mean);
+	cli_set_real_or_null(o, "p5", d->p5);
+	cli_set_real_or_null(o, "p25", d->p25);
+	cli_set_real_or_null(o, "p50", d->p50);
+	cli_set_real_or_null(o, "p75", d->p75);
+	cli_set_real_or_null(o, "p95", d->p95);
 	return o;
 }
 
@@ -115,26 +131,26 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 	}
 	if (s->nconv && st->has_baseline) {
 		cli_set_str(o, "irr", hp_finance_irr_kind_name(st->irr.kind));
-		cli_set_real(o, "irr_pct_per_year", st->irr_pct_per_year);
+		cli_set_real_or_null(o, "irr_pct_per_year", st->irr_pct_per_year);
 		roots = json_array();
 		for (size_t i = 0; i < st->irr.nroots; i++)
 			json_array_append_new(roots,
-					      json_real(100 * (pow(1 + st->irr.roots[i], 12) - 1)));
+					      cli_real(100 * (pow(1 + st->irr.roots[i], 12) - 1)));
 		json_object_set_new(o, "irr_roots_pct_per_year", roots);
-		cli_set_real(o, "payback_months", st->payback.periods);
+		cli_set_real_or_null(o, "payback_months", st->payback.periods);
 		cli_set_real(o, "p_paid_back", st->p_paid_back);
 	}
 	cli_set_real(o, "capex_usd", st->capex_usd);
 	cli_set_real(o, "hosting_revenue_usd", st->hosting_revenue_usd);
 	cli_set_real(o, "mining_btc", st->mining_btc);
-	cli_set_real(o, "hosting_revenue_usd_per_kwh", st->hosting_revenue_usd_per_kwh);
-	cli_set_real(o, "hosting_revenue_usd_per_it_mw_year", st->hosting_revenue_usd_per_it_mw_year);
-	cli_set_real(o, "hosting_margin_pct", st->hosting_margin_pct);
-	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
-	cli_set_real(o, "hosting_vs_mining_per_kwh",
+	cli_set_real_or_null(o, "hosting_revenue_usd_per_kwh", st->hosting_revenue_usd_per_kwh);
+	cli_set_real_or_null(o, "hosting_revenue_usd_per_it_mw_year", st->hosting_revenue_usd_per_it_mw_year);
+	cli_set_real_or_null(o, "hosting_margin_pct", st->hosting_margin_pct);
+	cli_set_real_or_null(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
+	cli_set_real_or_null(o, "hosting_vs_mining_per_kwh",
 		     st->hosting_revenue_usd_per_kwh / r->mining_revenue_usd_per_kwh);
 	cli_set_real(o, "p_out_of_cash", st->p_out_of_cash);
-	json_object_set_new(o, "out_of_cash_month", dist_json(&st->out_of_cash_month));
+	json_object_set_new(o, "out_of_cash_month", event_dist_json(&st->out_of_cash_month));
 	json_object_set_new(o, "btc_sold", dist_json(&st->btc_sold));
 	json_object_set_new(o, "btc_sold_by_cause", cause_dists_json(st->btc_sold_by_cause_dist));
 	json_object_set_new(o, "usd_from_sales_by_cause", causes_json(st->usd_from_sales_by_cause));
@@ -142,9 +158,9 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 	json_object_set_new(o, "end_cash_usd", dist_json(&st->end_cash_usd));
 	json_object_set_new(o, "end_net_usd", dist_json(&st->end_net_usd));
 	cli_set_real(o, "p_margin_call", st->p_margin_call);
-	json_object_set_new(o, "first_margin_call_month", dist_json(&st->first_margin_call_month));
+	json_object_set_new(o, "first_margin_call_month", event_dist_json(&st->first_margin_call_month));
 	cli_set_real(o, "p_liquidation", st->p_liquidation);
-	json_object_set_new(o, "liquidation_month", dist_json(&st->liquidation_month));
+	json_object_set_new(o, "liquidation_month", event_dist_json(&st->liquidation_month));
 	cli_set_real(o, "defi_yield_btc", st->defi_yield_btc);
 	cli_set_real(o, "defi_loss_btc", st->defi_loss_btc);
 	if (s->wait) {
@@ -153,12 +169,12 @@ static json_t *strategy_json(const struct hp_pivot_result *r, const struct hp_pi
 		cli_set_real(w, "convert_now_value_usd", st->wait_now_value_usd);
 		cli_set_real(w, "never_convert_value_usd", st->wait_never_value_usd);
 		cli_set_real(w, "convert_share", st->convert_share);
-		json_object_set_new(w, "convert_month", dist_json(&st->convert_month));
+		json_object_set_new(w, "convert_month", event_dist_json(&st->convert_month));
 		for (size_t k = 0; k < st->nrule; k++) {
 			json_t *x = json_object();
 			cli_set_int(x, "month", st->rule[k].month);
 			cli_set_real(x, "convert_share", st->rule[k].convert_share);
-			cli_set_real(x, "convert_below_usd", st->rule[k].convert_below_usd);
+			cli_set_real_or_null(x, "convert_below_usd", st->rule[k].convert_below_usd);
 			json_array_append_new(rule, x);
 		}
 		json_object_set_new(w, "rule", rule);
@@ -200,24 +216,24 @@ static void echo_run(json_t *o, const struct hp_scenario *sc, const struct hp_pi
 	cli_set_str(o, "price_model", hp_price_kind_name(sc->market.price.kind));
 	cli_set_real(o, "start_price_usd", r->start_price_usd);
 	cli_set_real(o, "discount_rate_pct_per_year", sc->pivot.discount_rate_pct_per_year);
-	cli_set_real(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
-	cli_set_real(o, "mining_revenue_usd_per_mw_year", r->mining_revenue_usd_per_mw_year);
-	cli_set_real(o, "mining_margin_pct", r->mining_margin_pct);
+	cli_set_real_or_null(o, "mining_revenue_usd_per_kwh", r->mining_revenue_usd_per_kwh);
+	cli_set_real_or_null(o, "mining_revenue_usd_per_mw_year", r->mining_revenue_usd_per_mw_year);
+	cli_set_real_or_null(o, "mining_margin_pct", r->mining_margin_pct);
 }
 
-static void csv_series_rows(FILE *fp, const struct hp_pivot_result *r, const char *strategy,
-			    const char *name, const struct hp_pivot_series *s)
+static void csv_series_rows(struct cli_outfile *f, const struct hp_pivot_result *r,
+			    const char *strategy, const char *name, const struct hp_pivot_series *s)
 {
 	for (size_t m = 0; m <= r->nmonths; m++) {
 		char date[24];
 		format_day(r->month_start_day[m], date);
-		fprintf(fp, "\"%s\",%zu,%s,%s", strategy, m, date, name);
-		cli_csv_real(fp, s->p5[m]);
-		cli_csv_real(fp, s->p25[m]);
-		cli_csv_real(fp, s->p50[m]);
-		cli_csv_real(fp, s->p75[m]);
-		cli_csv_real(fp, s->p95[m]);
-		fputc('\n', fp);
+		fprintf(f->fp, "\"%s\",%zu,%s,%s", strategy, m, date, name);
+		cli_csv_real(f, "p5", s->p5[m]);
+		cli_csv_real(f, "p25", s->p25[m]);
+		cli_csv_real(f, "p50", s->p50[m]);
+		cli_csv_real(f, "p75", s->p75[m]);
+		cli_csv_real(f, "p95", s->p95[m]);
+		cli_csv_end_row(f);
 	}
 }
 
@@ -235,13 +251,13 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 	if (!cli_outfile_open(&a, dir, name, "--csv", err))
 		return false;
 	fputs("strategy,month,date,series,p5,p25,p50,p75,p95\n", a.fp);
-	csv_series_rows(a.fp, r, "", "price_usd", &r->price);
+	csv_series_rows(&a, r, "", "price_usd", &r->price);
 	for (size_t i = 0; i < r->nstrategies; i++) {
 		const struct hp_pivot_strategy *st = &r->strategies[i];
-		csv_series_rows(a.fp, r, st->strategy->name, "treasury_btc", &st->btc);
-		csv_series_rows(a.fp, r, st->strategy->name, "cash_usd", &st->cash_usd);
-		csv_series_rows(a.fp, r, st->strategy->name, "net_usd", &st->net_usd);
-		csv_series_rows(a.fp, r, st->strategy->name, "cumulative_fcf_usd", &st->cum_fcf_usd);
+		csv_series_rows(&a, r, st->strategy->name, "treasury_btc", &st->btc);
+		csv_series_rows(&a, r, st->strategy->name, "cash_usd", &st->cash_usd);
+		csv_series_rows(&a, r, st->strategy->name, "net_usd", &st->net_usd);
+		csv_series_rows(&a, r, st->strategy->name, "cumulative_fcf_usd", &st->cum_fcf_usd);
 	}
 	snprintf(name, sizeof(name), "%s_strategies.csv", cmd);
 	if (!cli_outfile_open(&b, dir, name, "--csv", err)) {
@@ -255,18 +271,18 @@ static bool write_csv(const char *dir, const char *cmd, const struct hp_pivot_re
 	for (size_t i = 0; i < r->nstrategies; i++) {
 		const struct hp_pivot_strategy *st = &r->strategies[i];
 		fprintf(b.fp, "\"%s\"", st->strategy->name);
-		cli_csv_real(b.fp, st->npv_usd.mean);
-		cli_csv_real(b.fp, st->npv_usd.p5);
-		cli_csv_real(b.fp, st->npv_usd.p50);
-		cli_csv_real(b.fp, st->npv_usd.p95);
-		cli_csv_real(b.fp, st->irr_pct_per_year);
-		cli_csv_real(b.fp, st->payback.periods);
-		cli_csv_real(b.fp, st->p_out_of_cash);
-		cli_csv_real(b.fp, st->btc_sold.mean);
-		cli_csv_real(b.fp, st->end_btc.p50);
-		cli_csv_real(b.fp, st->p_margin_call);
-		cli_csv_real(b.fp, st->p_liquidation);
-		fputc('\n', b.fp);
+		cli_csv_real(&b, "npv_mean_usd", st->npv_usd.mean);
+		cli_csv_real(&b, "npv_p5_usd", st->npv_usd.p5);
+		cli_csv_real(&b, "npv_p50_usd", st->npv_usd.p50);
+		cli_csv_real(&b, "npv_p95_usd", st->npv_usd.p95);
+		cli_csv_real_or_empty(&b, st->irr_pct_per_year);
+		cli_csv_real_or_empty(&b, st->payback.periods);
+		cli_csv_real(&b, "p_out_of_cash", st->p_out_of_cash);
+		cli_csv_real(&b, "btc_sold_mean", st->btc_sold.mean);
+		cli_csv_real(&b, "end_btc_p50", st->end_btc.p50);
+		cli_csv_real(&b, "p_margin_call", st->p_margin_call);
+		cli_csv_real(&b, "p_liquidation", st->p_liquidation);
+		cli_csv_end_row(&b);
 	}
 	if (!cli_outfile_flush(&a, err) || !cli_outfile_flush(&b, err) ||
 	    !cli_outfile_commit(&a, err)) {
@@ -304,18 +320,18 @@ static json_t *doc_json(const struct hp_scenario *sc, const struct hp_pivot_conf
 				cli_set_real(x, "npv_p50_musd", st->npv_usd.p50 / 1e6);
 				cli_set_real(x, "npv_p95_musd", st->npv_usd.p95 / 1e6);
 				cli_set_real(x, "npv_mean_musd", st->npv_usd.mean / 1e6);
-				cli_set_real(x, "vs_mining_p50_musd",
+				cli_set_real_or_null(x, "vs_mining_p50_musd",
 					     st->has_baseline ? st->npv_vs_mining_usd.p50 / 1e6 : NAN);
 				if (st->strategy->nconv && st->has_baseline &&
 				    st->irr.kind != HP_IRR_UNIQUE)
 					cli_set_str(x, "irr_pct",
 						    hp_finance_irr_kind_name(st->irr.kind));
 				else
-					cli_set_real(x, "irr_pct", st->irr_pct_per_year);
-				cli_set_real(x, "payback_mo", st->payback.periods);
+					cli_set_real_or_null(x, "irr_pct", st->irr_pct_per_year);
+				cli_set_real_or_null(x, "payback_mo", st->payback.periods);
 				cli_set_real(x, "p_no_cash", st->p_out_of_cash);
 				cli_set_real(x, "btc_sold", st->btc_sold.mean);
-				cli_set_real(x, "usd_per_kwh", st->strategy->nconv
+				cli_set_real_or_null(x, "usd_per_kwh", st->strategy->nconv
 								       ? st->hosting_revenue_usd_per_kwh
 								       : r->mining_revenue_usd_per_kwh);
 				json_array_append_new(t, x);
@@ -324,7 +340,7 @@ static json_t *doc_json(const struct hp_scenario *sc, const struct hp_pivot_conf
 					cli_set_str(y, "wait_strategy", st->strategy->name);
 					cli_set_int(y, "month", st->rule[k].month);
 					cli_set_real(y, "convert_share", st->rule[k].convert_share);
-					cli_set_real(y, "convert_below_usd",
+					cli_set_real_or_null(y, "convert_below_usd",
 						     st->rule[k].convert_below_usd);
 					json_array_append_new(w, y);
 				}
@@ -355,10 +371,10 @@ static json_t *doc_json(const struct hp_scenario *sc, const struct hp_pivot_conf
 					    cause_dists_json(st->btc_sold_by_cause_dist));
 			json_object_set_new(out, "usd_from_sales_by_cause",
 					    causes_json(st->usd_from_sales_by_cause));
-			json_object_set_new(out, "out_of_cash_month", dist_json(&st->out_of_cash_month));
+			json_object_set_new(out, "out_of_cash_month", event_dist_json(&st->out_of_cash_month));
 			json_object_set_new(out, "first_margin_call_month",
-					    dist_json(&st->first_margin_call_month));
-			json_object_set_new(out, "liquidation_month", dist_json(&st->liquidation_month));
+					    event_dist_json(&st->first_margin_call_month));
+			json_object_set_new(out, "liquidation_month", event_dist_json(&st->liquidation_month));
 			json_object_set_new(out, "end_btc", dist_json(&st->end_btc));
 			json_object_set_new(out, "end_cash_usd", dist_json(&st->end_cash_usd));
 			json_object_set_new(out, "price_usd", series_json(r, &r->price));

@@ -49,6 +49,7 @@ struct opts {
 };
 
 static const double quantiles[5] = { 0.05, 0.25, 0.5, 0.75, 0.95 };
+static const char *const quantile_columns[5] = { "p5", "p25", "p50", "p75", "p95" };
 static const char *const qnames[5] = { "p5", "p25", "p50", "p75", "p95" };
 
 /* ------------------------------------------------------------------ */
@@ -64,14 +65,25 @@ struct report {
 	int64_t every;
 };
 
+/* The block interval is not recorded on a day without blocks (a network
+ * whose miners have switched off waits for the retarget): a day when no
+ * path had a block has none (null, an empty CSV cell). Every other series
+ * has a value on every path and day. */
+static bool may_be_missing(size_t series)
+{
+	return series == HP_SIM_BLOCK_INTERVAL;
+}
+
 static json_t *cell_json(const struct hp_stats *st, size_t series, size_t day)
 {
 	json_t *o = json_object();
+	void (*set)(json_t *, const char *, double) =
+		may_be_missing(series) ? cli_set_real_or_null : cli_set_real;
 	int k;
 
-	cli_set_real(o, "mean", hp_stats_mean(st, series, day));
+	set(o, "mean", hp_stats_mean(st, series, day));
 	for (k = 0; k < 5; k++)
-		cli_set_real(o, qnames[k], hp_stats_quantile(st, series, day, quantiles[k]));
+		set(o, qnames[k], hp_stats_quantile(st, series, day, quantiles[k]));
 	return o;
 }
 
@@ -252,6 +264,48 @@ static json_t *human_json(const struct report *rp)
 	return o;
 }
 
+/*
+ * The summaries hold values up to 2^62 times each series' reference scale
+ * (docs/model.md "Monte Carlo summaries"); a value beyond (a chain far
+ * outside the model's range, e.g. one started at difficulty 1 under
+ * today's hashrate, whose cost of a 51 % attack passes 1e26 USD) is
+ * counted as rejected, and a quantile or mean without it would be wrong
+ * without saying so: refuse the run, naming the series and the day.
+ */
+static bool all_summarised(const struct hp_industry *ind, const struct hp_industry_result *r,
+			   struct hp_error *err)
+{
+	size_t nd = hp_stats_ndays(r->daily), k, d, c;
+	uint64_t n;
+	char date[24];
+
+	for (d = 0; d < nd; d++)
+		for (k = 0; k < HP_SIM_NSERIES; k++)
+			if ((n = hp_stats_rejected(r->daily, k, d))) {
+				day_text(ind, (int64_t)d, date);
+				hp_error_set(err, HP_ERANGE, "--scenario",
+					     "%s on %s: %llu value(s) beyond the range the "
+					     "summaries hold, the chain is too far outside the "
+					     "model's (docs/model.md \"Numerical tolerances\")",
+					     hp_sim_series_name((enum hp_sim_series)k), date,
+					     (unsigned long long)n);
+				return false;
+			}
+	for (c = 0; c < ind->ncohorts; c++)
+		for (k = 0; k < HP_SIM_COHORT_N; k++)
+			if ((n = hp_stats_rejected(r->cohorts, c * HP_SIM_COHORT_N + k, 0))) {
+				hp_error_set(err, HP_ERANGE, "--scenario",
+					     "cohort %s, %s: %llu value(s) beyond the range the "
+					     "summaries hold, the chain is too far outside the "
+					     "model's (docs/model.md \"Numerical tolerances\")",
+					     ind->cohorts[c].name,
+					     hp_sim_cohort_value_name((enum hp_sim_cohort_value)k),
+					     (unsigned long long)n);
+				return false;
+			}
+	return true;
+}
+
 /* DIR/summary.json, DIR/daily.csv (every day of every series, long
  * format) and DIR/cohorts.csv, each whole or not at all. */
 static bool write_out(const char *dir, const struct report *rp, struct hp_error *err)
@@ -272,6 +326,10 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 	    !cli_outfile_open(&co, dir, "cohorts.csv", "--out", err))
 		goto out;
 	doc = summary_json(rp);
+	if (doc && !cli_json_check(doc, err)) {
+		json_decref(doc);
+		goto out;
+	}
 	if (!doc || json_dumpf(doc, js.fp, JSON_INDENT(1) | JSON_REAL_PRECISION(17)) != 0) {
 		int e = errno;
 
@@ -291,10 +349,19 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 			day_text(rp->ind, d, date);
 			fprintf(dl.fp, "%lld,%s,%s", (long long)d, date,
 				hp_sim_series_name((enum hp_sim_series)k));
-			cli_csv_real(dl.fp, hp_stats_mean(st, k, (size_t)d));
+			if (may_be_missing(k)) {
+				cli_csv_real_or_empty(&dl, hp_stats_mean(st, k, (size_t)d));
+				for (q = 0; q < 5; q++)
+					cli_csv_real_or_empty(
+						&dl, hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
+				cli_csv_end_row(&dl);
+				continue;
+			}
+			cli_csv_real(&dl, "mean", hp_stats_mean(st, k, (size_t)d));
 			for (q = 0; q < 5; q++)
-				cli_csv_real(dl.fp, hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
-			fputc('\n', dl.fp);
+				cli_csv_real(&dl, quantile_columns[q],
+					     hp_stats_quantile(st, k, (size_t)d, quantiles[q]));
+			cli_csv_end_row(&dl);
 		}
 
 	fputs("cohort,value,mean,p5,p25,p50,p75,p95\n", co.fp);
@@ -304,10 +371,11 @@ static bool write_out(const char *dir, const struct report *rp, struct hp_error 
 
 			fprintf(co.fp, "\"%s\",%s", rp->ind->cohorts[c].name,
 				hp_sim_cohort_value_name(v));
-			cli_csv_real(co.fp, hp_stats_mean(rp->r->cohorts, s, 0));
+			cli_csv_real(&co, "mean", hp_stats_mean(rp->r->cohorts, s, 0));
 			for (q = 0; q < 5; q++)
-				cli_csv_real(co.fp, hp_stats_quantile(rp->r->cohorts, s, 0, quantiles[q]));
-			fputc('\n', co.fp);
+				cli_csv_real(&co, quantile_columns[q],
+					     hp_stats_quantile(rp->r->cohorts, s, 0, quantiles[q]));
+			cli_csv_end_row(&co);
 		}
 	ok = cli_outfile_flush(&js, err) && cli_outfile_flush(&dl, err) &&
 	     cli_outfile_flush(&co, err) && cli_outfile_commit(&js, err) &&
@@ -383,13 +451,22 @@ static bool write_trace(const char *dir, const struct hp_industry *ind, uint64_t
 
 		day_text(ind, (int64_t)i, date);
 		fprintf(tf.fp, "%zu,%s", i, date);
-		for (k = 0; k < HP_SIM_NSERIES; k++)
-			cli_csv_real(tf.fp, t.series[k][i]);
-		for (c = 0; c < ind->ncohorts; c++) {
-			cli_csv_real(tf.fp, t.cohort_hashrate[c * nd + i]);
-			cli_csv_real(tf.fp, t.cohort_btc[c * nd + i]);
+		for (k = 0; k < HP_SIM_NSERIES; k++) {
+			if (may_be_missing(k))
+				cli_csv_real_or_empty(&tf, t.series[k][i]);
+			else
+				cli_csv_real(&tf, hp_sim_series_name((enum hp_sim_series)k),
+					     t.series[k][i]);
 		}
-		fputc('\n', tf.fp);
+		for (c = 0; c < ind->ncohorts; c++) {
+			char col[96];
+
+			snprintf(col, sizeof(col), "eh:%s", ind->cohorts[c].name);
+			cli_csv_real(&tf, col, t.cohort_hashrate[c * nd + i]);
+			snprintf(col, sizeof(col), "btc:%s", ind->cohorts[c].name);
+			cli_csv_real(&tf, col, t.cohort_btc[c * nd + i]);
+		}
+		cli_csv_end_row(&tf);
 	}
 	fputs("height,first_time,last_time,timespan_s,old_bits,new_bits\n", rf.fp);
 	for (i = 0; i < t.nretargets; i++) {
@@ -673,6 +750,8 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 		rc = 0;
 		goto out;
 	}
+	if (!all_summarised(&sc.industry, &r, &err))
+		goto fail;
 	rp.sc = &sc;
 	rp.ind = &sc.industry;
 	rp.r = &r;

@@ -104,6 +104,8 @@ bool cli_outfile_open(struct cli_outfile *f, const char *dir, const char *name, 
 
 	f->option = option;
 	f->fp = NULL;
+	f->line = 2;
+	f->bad_line = 0;
 	if (snprintf(f->path, sizeof(f->path), "%s/%s", dir, name) >= (int)sizeof(f->path)) {
 		hp_error_set(err, HP_EINVAL, option, "directory name too long");
 		return false;
@@ -162,6 +164,16 @@ bool cli_outfile_commit(struct cli_outfile *f, struct hp_error *err)
 {
 	int e = 0;
 
+	if (f->bad_line) {
+		double v = f->bad_value;
+		fclose(f->fp);
+		f->fp = NULL;
+		remove(f->tmp);
+		hp_error_set(err, HP_EINTERNAL, NULL,
+			     "internal error: %s line %zu %s is not finite (%s)", f->path,
+			     f->bad_line, f->bad_column, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+		return false;
+	}
 	/* the data on disk before the name: fflush, fsync, close, rename,
 	 * then the directory */
 	if (fflush(f->fp) != 0 || ferror(f->fp))
@@ -197,12 +209,28 @@ void cli_outfile_abort(struct cli_outfile *f)
 	}
 }
 
-void cli_csv_real(FILE *fp, double v)
+void cli_csv_real_or_empty(struct cli_outfile *f, double v)
 {
 	if (isfinite(v))
-		fprintf(fp, ",%.17g", v);
+		fprintf(f->fp, ",%.17g", v == 0 ? 0.0 : v);
 	else
-		fputs(",", fp);
+		fputs(",", f->fp);
+}
+
+void cli_csv_real(struct cli_outfile *f, const char *column, double v)
+{
+	if (!isfinite(v) && !f->bad_line) {
+		snprintf(f->bad_column, sizeof(f->bad_column), "%s", column);
+		f->bad_line = f->line;
+		f->bad_value = v;
+	}
+	cli_csv_real_or_empty(f, v);
+}
+
+void cli_csv_end_row(struct cli_outfile *f)
+{
+	fputc('\n', f->fp);
+	f->line++;
 }
 
 static double now_s(void)

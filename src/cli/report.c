@@ -336,6 +336,8 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 	bool ok;
 	int e;
 
+	if (!cli_json_check(rp->result, err) || (rp->extra && !cli_json_check(rp->extra, err)))
+		return false;
 	if (!cli_report_check(rp->path, err))
 		return false;
 	split_path(rp->path, dir, &base);

@@ -125,7 +125,10 @@ static void day_network(const struct hp_backtest_day *d, struct hp_scenario_netw
 
 /*
  * Method: the header's. Special cases: a fleet with no hashrate mines
- * nothing and still pays its costs. Source: docs/backtest.md.
+ * nothing and still pays its costs; a day when the fleet would mine more
+ * than the network was paid (its hashrate above the network's, e.g. a 2025
+ * fleet in 2011) is refused (HP_EINVAL naming the date). Source:
+ * docs/backtest.md.
  */
 enum hp_status hp_backtest_run(struct hp_scenario *s, const struct hp_backtest_day *days,
 			       size_t n, struct hp_backtest_result *out, struct hp_error *err)
@@ -172,6 +175,21 @@ enum hp_status hp_backtest_run(struct hp_scenario *s, const struct hp_backtest_d
 
 			snprintf(pre, sizeof(pre), "%s: ", hp_calendar_day_text(d->day, date));
 			hp_error_prefix(err, pre);
+			goto fail;
+		}
+		if (fr.total.btc_day > d->subsidy_btc + d->fees_btc) {
+			/* a fleet above the whole network would be paid more than
+			 * the network was: history has nothing to say about it */
+			char date[24];
+
+			st = hp_error_set(err, HP_EINVAL, hp_calendar_day_text(d->day, date),
+					  "the fleet's %.6g PH/s is above the whole network's %.6g "
+					  "PH/s that day (it would mine %.6g BTC of the %.6g paid); "
+					  "start the backtest later",
+					  fr.total.hashrate_ths / 1000,
+					  d->work / SECONDS_PER_DAY / HASHES_PER_PH, fr.total.btc_day,
+					  d->subsidy_btc + d->fees_btc);
+			hp_fleet_result_release(&fr);
 			goto fail;
 		}
 		pt->day = d->day;

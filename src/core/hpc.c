@@ -22,7 +22,7 @@
 /*
  * A GPU count whose draw exceeds the critical IT by no more than this
  * relative amount fits: 28 MW at 1.4 kW holds 20,000 GPUs whatever the
- * binary rounding of 1.4 and of grid_mw / pue (docs/model.md "Tolerances").
+ * binary rounding of 1.4 and of grid_mw / pue (docs/model.md "Numerical tolerances").
  */
 #define GPU_FIT_REL_TOL 1e-9
 

@@ -26,6 +26,8 @@
 #define DAY_S 86400
 #define DAYS_PER_YEAR 365.25
 #define TWO_POW_32 4294967296.0
+/* Poisson means above this (2^53) are not drawn: see blocks_daily */
+#define POISSON_SATURATED 9007199254740992.0
 #define EPOCH_BLOCKS 2016
 /* kWh a day drawn per W: 24 h / 1000 */
 #define KWH_PER_W_DAY 0.024
@@ -489,7 +491,13 @@ static void set_bits(struct chain *ch, uint32_t bits)
  * N - r + 1)); the retarget uses the integer times of the epoch's first
  * and last blocks; the arrivals after it are discarded and the rest of the
  * day is drawn again at the new rate (the process is memoryless).
- * Special cases: H = 0 finds nothing. Timestamps are floor(time).
+ * Special cases: H = 0 finds nothing. Timestamps are floor(time). When
+ * rate L exceeds POISSON_SATURATED (2^53; a hashrate far above what the
+ * difficulty expects, e.g. a chain started at difficulty 1) the epoch
+ * certainly ends today (P(N < 2016) underflows to 0) and N would not fit
+ * an integer: the arrivals are then drawn directly, the first as L E / (rate
+ * L) with E ~ Exp(1) and the epoch's last r - 1 (or r) arrivals later as
+ * Gamma(r - 1) (or Gamma(r)) / rate, the same distribution.
  * Accuracy: exact in distribution for a rate constant within the day.
  * Source: docs/model.md "Industry simulator".
  */
@@ -504,13 +512,16 @@ static int64_t blocks_daily(const struct run *r, struct work *w, struct chain *c
 		return 0;
 	for (;;) {
 		double len = DAY_S - s0, rate = hashrate / (ch->difficulty * TWO_POW_32);
+		double lambda = rate * len;
 		int64_t left = EPOCH_BLOCKS - ch->height % EPOCH_BLOCKS;
-		int64_t n = (int64_t)hp_rng_poisson(rng, rate * len);
+		bool saturated = lambda > POISSON_SATURATED;
+		int64_t n = saturated ? INT64_MAX : (int64_t)hp_rng_poisson(rng, lambda);
 		double u1 = 0;
 		bool took_first = false;
 
 		if (n > 0 && ch->first_pending) {
-			u1 = 1 - pow(hp_rng_uniform(rng), 1.0 / (double)n);
+			u1 = saturated ? hp_rng_exponential(rng) / lambda
+				       : 1 - pow(hp_rng_uniform(rng), 1.0 / (double)n);
 			ch->epoch_first_time = day_start + (int64_t)floor(s0 + len * u1);
 			ch->first_pending = false;
 			took_first = true;
@@ -525,7 +536,12 @@ static int64_t blocks_daily(const struct run *r, struct work *w, struct chain *c
 			uint32_t old = ch->bits;
 			struct hp_retarget rt;
 
-			if (took_first)
+			if (saturated) {
+				int64_t more = took_first ? left - 1 : left;
+				b = u1 + (more > 0 ? hp_rng_gamma(rng, (double)more) / lambda : 0);
+				if (b > 1)
+					b = 1; /* P < 1e-300 at lambda > 2^53 */
+			} else if (took_first)
 				b = left == 1 ? u1
 					      : u1 + (1 - u1) * hp_rng_beta(rng, (double)(left - 1),
 									    (double)(n - left + 1));

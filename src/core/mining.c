@@ -1,6 +1,7 @@
 /*
  * mining.c - hashprice, one machine's economics and the payback of buying it.
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -274,7 +275,9 @@ enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
 	if (!(in->network_hashrate_ths > 0) || !isfinite(in->network_hashrate_ths))
 		return hp_error_set(err, HP_EINVAL, "network_hashrate_ths", "must be > 0, got %g",
 				    in->network_hashrate_ths);
-	if (check_range(in->usd_per_th_day, 0, 1e9, false, "usd_per_th_day", err) ||
+	/* no upper bound on the hashprice: any finite one is a network (a
+	 * difficulty-1 chain at $10M is 6e14 USD per TH/s-day) */
+	if (check_range(in->usd_per_th_day, 0, DBL_MAX, false, "usd_per_th_day", err) ||
 	    check_range(in->power_price_usd_per_kwh, 0, 1e3, true, "--power-price-usd-per-kwh",
 			err) ||
 	    check_range(in->pue_lower, 1, 3, false, "--pue-lower", err) ||
@@ -286,6 +289,11 @@ enum hp_status hp_mining_network_power(const struct hp_netpower_input *in,
 
 	double threshold =
 		in->usd_per_th_day * 1000 / (24 * in->power_price_usd_per_kwh * in->pue_best);
+	if (!isfinite(threshold))
+		return hp_error_set(err, HP_ERANGE, "--power-price-usd-per-kwh",
+				    "too small for a hashprice of %g USD per TH/s-day: the "
+				    "break-even efficiency overflows, got %g",
+				    in->usd_per_th_day, in->power_price_usd_per_kwh);
 	double emin = INFINITY, emax = 0, wsum = 0, esum = 0;
 
 	memset(out, 0, sizeof(*out));
