@@ -13,19 +13,44 @@
 # in {out}. For the commands that write HTML reports the same input must
 # fail the same way under `hashpivot report --out {out}/r.html <command>`
 # and with `--report {out}/r.html` appended, writing no report.
+# The directories are shared out among HP_JOBS shards (default: the number
+# of processors), each a copy of this script run with --shard K N GEN.
 # Usage: tests/bad/run.sh path/to/hashpivot   (from the top of the tree)
 bin=${1:?usage: tests/bad/run.sh path/to/hashpivot}
 passed=0
 failed=0
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-gen=$tmp/gen
-mkdir "$gen" "$tmp/out" || exit 1
-if ! sh tests/bad/generate.sh "$gen" >"$tmp/generate.log" 2>&1; then
-	echo "FAIL tests/bad/generate.sh:"
-	sed 's/^/  /' "$tmp/generate.log"
-	failed=1
+mkdir "$tmp/out" || exit 1
+if [ "${2:-}" != --shard ]; then
+	gen=$tmp/gen
+	mkdir "$gen" || exit 1
+	if ! sh tests/bad/generate.sh "$gen" >"$tmp/generate.log" 2>&1; then
+		echo "FAIL tests/bad/generate.sh:"
+		sed 's/^/  /' "$tmp/generate.log"
+		failed=1
+	fi
+	jobs=${HP_JOBS:-$(nproc 2>/dev/null || echo 2)}
+	k=0
+	while [ "$k" -lt "$jobs" ]; do
+		sh "$0" "$bin" --shard "$k" "$jobs" "$gen" >"$tmp/shard.$k" 2>&1 &
+		k=$((k + 1))
+	done
+	wait
+	for f in "$tmp"/shard.*; do
+		grep -v '^bad: [0-9]* passed' "$f"
+		p=$(sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$f")
+		q=$(sed -n 's/^bad: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$f")
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${q:-1}))
+	done
+	echo "bad: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
 fi
+shard=$3
+shards=$4
+gen=$5
 
 # The commands that take --report FILE and `hashpivot report COMMAND`.
 reports() {
@@ -65,9 +90,12 @@ run() {
 	return 1
 }
 
+n=-1
 for dir in tests/bad/*/; do
 	dir=${dir%/}
 	[ -f "$dir/command" ] || continue
+	n=$((n + 1))
+	[ $((n % shards)) -eq "$shard" ] || continue
 	format=${dir##*/}
 	grep -v '^[[:space:]]*\(#\|$\)' "$dir/command" >"$tmp/templates"
 	for errfile in "$dir"/*.err; do
@@ -122,7 +150,13 @@ for dir in tests/bad/*/; do
 		done <"$tmp/templates"
 	done
 done
-# CRLF line endings and a byte order mark: accepted, and nothing changes.
+# CRLF line endings and a byte order mark: accepted, and nothing changes
+# (in the last shard).
+[ "$shard" -eq $((shards - 1)) ] || {
+	echo "bad: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
 grep -v '^\(#\|$\)' tests/bad/accept | while IFS='|' read -r file template; do
 	ext=${file##*.}
 	sed 's/$/\r/' "$file" >"$tmp/crlf.$ext"
