@@ -2,7 +2,8 @@
  * tmpfile.h - a private temporary directory for the fuzz targets whose
  * parser reads a file by path (the CSV loaders, a scenario's file
  * references). Never the source tree: the directory is made once by
- * fuzz_tmp_init() (mkdtemp under $TMPDIR or /tmp) and removed with the
+ * fuzz_tmp_init() (mkdtemp under $TMPDIR, else /dev/shm when there is one,
+ * since every input is written there, else /tmp) and removed with the
  * files left in it when the process exits normally.
  *
  * fuzz_tmp_write(name, ...) (re)writes the file `name` in it and returns
@@ -46,7 +47,7 @@ static void fuzz_tmp_init(void)
 	if (fuzz_tmp_dir[0])
 		return;
 	if (!t || !t[0] || strlen(t) > 200)
-		t = "/tmp";
+		t = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
 	snprintf(fuzz_tmp_dir, sizeof(fuzz_tmp_dir), "%s/hpfuzz-XXXXXX", t);
 	if (!mkdtemp(fuzz_tmp_dir)) {
 		perror("fuzz: mkdtemp");
