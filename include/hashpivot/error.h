@@ -59,6 +59,9 @@ HP_API int hp_status_exit_code(enum hp_status status);
  * `return hp_error_set(err, HP_ERANGE, "--height", "must be >= 0, got %lld", h);`
  * With a field, the message reads "<field>: <formatted text>"; without one
  * (NULL or ""), just the text. err may be NULL. Over-long text is cut.
+ * Control characters (a newline, a tab, an escape; below 0x20 and DEL) in
+ * the field or the text become '?', so the message is always one
+ * printable line, whatever input it quotes.
  */
 HP_API enum hp_status hp_error_set(struct hp_error *err, enum hp_status status,
 				   const char *field, const char *fmt, ...)
@@ -70,6 +73,7 @@ HP_API void hp_error_clear(struct hp_error *err);
 /*
  * Put "<prefix>" in front of the field and message already recorded, for
  * callers that add context ("data/btc_difficulty_epochs.csv:12:5: ...").
+ * Control characters in the prefix become '?' as in hp_error_set.
  */
 HP_API void hp_error_prefix(struct hp_error *err, const char *prefix);
 

@@ -43,6 +43,19 @@ int hp_status_exit_code(enum hp_status status)
 	return status_table[status].exit_code;
 }
 
+/*
+ * Messages quote their input ("got '...'"), and the input may hold a
+ * newline, a carriage return or a terminal escape: each control character
+ * (below 0x20, and DEL) becomes '?', so that a message is one printable
+ * line whatever it quotes (a front end prints it as one line on stderr).
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 enum hp_status hp_error_set(struct hp_error *err, enum hp_status status, const char *field,
 			    const char *fmt, ...)
 {
@@ -60,6 +73,8 @@ enum hp_status hp_error_set(struct hp_error *err, enum hp_status status, const c
 	if (snprintf(err->message, sizeof(err->message), "%s%s%s", err->field,
 		     err->field[0] ? ": " : "", text) >= (int)sizeof(err->message))
 		err->message[sizeof(err->message) - 1] = '\0';
+	one_line(err->field);
+	one_line(err->message);
 	return status;
 }
 
@@ -84,4 +99,6 @@ void hp_error_prefix(struct hp_error *err, const char *prefix)
 	if (snprintf(buf, sizeof(buf), "%s%s", prefix, err->field) >= (int)sizeof(err->field))
 		buf[sizeof(err->field) - 1] = '\0';
 	memcpy(err->field, buf, sizeof(err->field));
+	one_line(err->field);
+	one_line(err->message);
 }

@@ -554,7 +554,8 @@ enum hp_status hp_chainsource_parse_rest_int(const char *body, size_t len, const
 	for (size_t i = 0; i < len; i++) {
 		if (body[i] < '0' || body[i] > '9')
 			return hp_error_set(err, HP_EPARSE, NULL,
-					    "%s: expected a block height, got '%.20s'", call, body);
+					    "%s: expected a block height, got '%.*s'", call,
+					    (int)len, body); /* len <= 18; body has no NUL */
 		v = v * 10 + (body[i] - '0');
 	}
 	*out = v;

@@ -42,6 +42,11 @@
 #define HEIGHT_MAX INT64_C(2147483647)
 #define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z, hp_parse_time's end */
 #define FILE_NAME_MAX 4095
+/* A dollar amount (a cost, a price, a yearly sum): ten times the world's yearly
+ * output, so that any product of the model's sizes with it stays finite. */
+#define USD_MAX 1e15
+/* A price of energy, per kWh (per MWh: 1000 times it). */
+#define USD_PER_KWH_MAX 10.0
 #define SCENARIO_NAME_MAX (sizeof(((struct hp_scenario *)0)->name) - 1)
 #define SITE_NAME_MAX (sizeof(((struct hp_site *)0)->name) - 1)
 #define MANUFACTURER_MAX (sizeof(((struct hp_machine *)0)->manufacturer) - 1)
@@ -152,7 +157,6 @@ struct range {
 	bool min_open, max_open;
 };
 
-#define AT_LEAST(a) ((struct range){ (a), DBL_MAX, false, false })
 #define ABOVE(a) ((struct range){ (a), DBL_MAX, true, false })
 #define CLOSED(a, b) ((struct range){ (a), (b), false, false })
 #define OPEN_CLOSED(a, b) ((struct range){ (a), (b), true, false })
@@ -590,13 +594,13 @@ static enum hp_status parse_company(const json_t *o, struct hp_company *c, struc
 		return ret;
 	if ((ret = get_real(o, p, "pool_fee_pct", OPTIONAL, CLOSED_OPEN(0, 100), &c->pool_fee_pct,
 			    err)) != HP_OK ||
-	    (ret = get_real(o, p, "sga_usd_per_year", OPTIONAL, AT_LEAST(0), &c->sga_usd_per_year,
+	    (ret = get_real(o, p, "sga_usd_per_year", OPTIONAL, CLOSED(0, USD_MAX), &c->sga_usd_per_year,
 			    err)) != HP_OK ||
-	    (ret = get_real(o, p, "interest_usd_per_year", OPTIONAL, AT_LEAST(0),
+	    (ret = get_real(o, p, "interest_usd_per_year", OPTIONAL, CLOSED(0, USD_MAX),
 			    &c->interest_usd_per_year, err)) != HP_OK ||
-	    (ret = get_real(o, p, "sbc_usd_per_year", OPTIONAL, AT_LEAST(0), &c->sbc_usd_per_year,
+	    (ret = get_real(o, p, "sbc_usd_per_year", OPTIONAL, CLOSED(0, USD_MAX), &c->sbc_usd_per_year,
 			    err)) != HP_OK ||
-	    (ret = get_real(o, p, "other_depreciation_usd_per_year", OPTIONAL, AT_LEAST(0),
+	    (ret = get_real(o, p, "other_depreciation_usd_per_year", OPTIONAL, CLOSED(0, USD_MAX),
 			    &c->other_depreciation_usd_per_year, err)) != HP_OK)
 		return ret;
 	return HP_OK;
@@ -647,7 +651,7 @@ static enum hp_status parse_fleet_entry(const json_t *o, const char *p,
 	if ((ret = get_int(o, p, "count", REQUIRED, 1, COUNT_MAX, &e->count, err)) != HP_OK ||
 	    (ret = get_real(o, p, "uptime_pct", OPTIONAL, OPEN_CLOSED(0, 100), &e->uptime_pct,
 			    err)) != HP_OK ||
-	    (ret = get_real(o, p, "unit_cost_usd", OPTIONAL, AT_LEAST(0), &e->unit_cost_usd,
+	    (ret = get_real(o, p, "unit_cost_usd", OPTIONAL, CLOSED(0, USD_MAX), &e->unit_cost_usd,
 			    err)) != HP_OK ||
 	    (ret = get_real(o, p, "depreciation_months", OPTIONAL, OPEN_CLOSED(0, 600),
 			    &e->depreciation_months, err)) != HP_OK ||
@@ -732,9 +736,9 @@ static enum hp_status parse_site(const json_t *o, const char *p, const struct hp
 			    site->power_price_file ? OPTIONAL : REQUIRED, CLOSED(0, 10),
 			    &site->power_price_usd_per_kwh, err)) != HP_OK ||
 	    (ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &site->pue, err)) != HP_OK ||
-	    (ret = get_real(o, p, "hosting_usd_per_kwh", OPTIONAL, AT_LEAST(0),
+	    (ret = get_real(o, p, "hosting_usd_per_kwh", OPTIONAL, CLOSED(0, USD_PER_KWH_MAX),
 			    &site->hosting_usd_per_kwh, err)) != HP_OK ||
-	    (ret = get_real(o, p, "opex_usd_per_year", OPTIONAL, AT_LEAST(0),
+	    (ret = get_real(o, p, "opex_usd_per_year", OPTIONAL, CLOSED(0, USD_MAX),
 			    &site->opex_usd_per_year, err)) != HP_OK)
 		return ret;
 
@@ -746,7 +750,7 @@ static enum hp_status parse_site(const json_t *o, const char *p, const struct hp
 		return hp_error_set(err, HP_EINVAL, f,
 				    "needs hourly prices (power_price_file), got true");
 	}
-	if ((ret = get_real(o, p, "dr_credit_usd_per_mwh", OPTIONAL, AT_LEAST(0),
+	if ((ret = get_real(o, p, "dr_credit_usd_per_mwh", OPTIONAL, CLOSED(0, 1000 * USD_PER_KWH_MAX),
 			    &site->dr_credit_usd_per_mwh, err)) != HP_OK ||
 	    (ret = get_real(o, p, "min_uptime_pct", OPTIONAL, CLOSED(0, 100),
 			    &site->min_uptime_pct, err)) != HP_OK)
@@ -1237,7 +1241,7 @@ static enum hp_status parse_loan(const json_t *o, const char *p, struct hp_loan 
 	json_t *v;
 
 	if ((ret = want_object(o, p, loan_keys, err)) != HP_OK ||
-	    (ret = get_real(o, p, "principal_usd", REQUIRED, AT_LEAST(0), &l->principal_usd,
+	    (ret = get_real(o, p, "principal_usd", REQUIRED, CLOSED(0, USD_MAX), &l->principal_usd,
 			    err)) != HP_OK ||
 	    (ret = get_real(o, p, "rate_pct_per_year", REQUIRED, CLOSED(0, 100),
 			    &l->rate_pct_per_year, err)) != HP_OK ||
@@ -1350,7 +1354,7 @@ static enum hp_status parse_conversion(const json_t *o, const char *p, const str
 	if ((ret = get_real(o, p, "grid_mw", REQUIRED, OPEN_CLOSED(0, 1e6), &cv->grid_mw, err)) !=
 		    HP_OK ||
 	    (ret = get_real(o, p, "pue", OPTIONAL, CLOSED(1, 3), &cv->pue, err)) != HP_OK ||
-	    (ret = get_real(o, p, "capex_usd_per_mw", REQUIRED, AT_LEAST(0), &cv->capex_usd_per_mw,
+	    (ret = get_real(o, p, "capex_usd_per_mw", REQUIRED, CLOSED(0, USD_MAX), &cv->capex_usd_per_mw,
 			    err)) != HP_OK ||
 	    (ret = get_int(o, p, "build_months", REQUIRED, 0, HORIZON_MONTHS_MAX,
 			   &cv->build_months, err)) != HP_OK)
@@ -1364,7 +1368,7 @@ static enum hp_status parse_conversion(const json_t *o, const char *p, const str
 		k->load_factor_pct = 100;
 		k->power_pass_through = true;
 		k->power_price_usd_per_kwh = POWER_PRICE_FROM_SITE;
-		if ((ret = get_real(o, p, "rate_usd_per_kw_month", REQUIRED, AT_LEAST(0),
+		if ((ret = get_real(o, p, "rate_usd_per_kw_month", REQUIRED, CLOSED(0, USD_MAX),
 				    &k->rate_usd_per_kw_month, err)) != HP_OK ||
 		    (ret = get_real(o, p, "escalator_pct_per_year", OPTIONAL, OPEN_CLOSED(-100, 100),
 				    &k->escalator_pct_per_year, err)) != HP_OK ||
@@ -1382,7 +1386,7 @@ static enum hp_status parse_conversion(const json_t *o, const char *p, const str
 			    HP_OK ||
 		    (ret = get_real(o, p, "power_price_usd_per_kwh", OPTIONAL, CLOSED(0, 10),
 				    &k->power_price_usd_per_kwh, err)) != HP_OK ||
-		    (ret = get_real(o, p, "opex_usd_per_mw_year", OPTIONAL, AT_LEAST(0),
+		    (ret = get_real(o, p, "opex_usd_per_mw_year", OPTIONAL, CLOSED(0, USD_MAX),
 				    &k->opex_usd_per_mw_year, err)) != HP_OK ||
 		    (ret = get_real(o, p, "default_probability_pct_per_year", OPTIONAL,
 				    CLOSED_OPEN(0, 100), &k->default_probability_pct_per_year,
@@ -1405,13 +1409,13 @@ static enum hp_status parse_conversion(const json_t *o, const char *p, const str
 				    &g->utilisation_pct, err)) != HP_OK ||
 		    (ret = get_real(o, p, "idle_power_pct", OPTIONAL, CLOSED(0, 100),
 				    &g->idle_power_pct, err)) != HP_OK ||
-		    (ret = get_real(o, p, "capex_usd_per_gpu", REQUIRED, AT_LEAST(0),
+		    (ret = get_real(o, p, "capex_usd_per_gpu", REQUIRED, CLOSED(0, USD_MAX),
 				    &g->capex_usd_per_gpu, err)) != HP_OK ||
 		    (ret = get_real(o, p, "capex_decline_pct_per_year", OPTIONAL, CLOSED_OPEN(0, 100),
 				    &g->capex_decline_pct_per_year, err)) != HP_OK ||
 		    (ret = get_int(o, p, "refresh_months", OPTIONAL, 0, HORIZON_MONTHS_MAX,
 				   &g->refresh_months, err)) != HP_OK ||
-		    (ret = get_real(o, p, "opex_usd_per_gpu_year", OPTIONAL, AT_LEAST(0),
+		    (ret = get_real(o, p, "opex_usd_per_gpu_year", OPTIONAL, CLOSED(0, USD_MAX),
 				    &g->opex_usd_per_gpu_year, err)) != HP_OK ||
 		    (ret = get_real(o, p, "power_price_usd_per_kwh", OPTIONAL, CLOSED(0, 10),
 				    &g->power_price_usd_per_kwh, err)) != HP_OK)

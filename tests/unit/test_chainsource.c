@@ -175,6 +175,14 @@ static void test_rest(void **state)
 	assert_int_equal(hp_chainsource_parse_rest_int(B("903412"), "tip", &h, &err), HP_OK);
 	assert_int_equal(hp_chainsource_parse_rest_int(B("90 3412"), "tip", &h, &err), HP_EPARSE);
 	assert_string_equal(err.message, "tip: expected a block height, got '90 3412'");
+	/* A body is len bytes with no NUL after them: the message quotes those
+	 * bytes and no more (it once read on to 20). */
+	{
+		const char wire[] = { '9', '0', 'x', '7', '7', '7', '7', '7' };
+
+		assert_int_equal(hp_chainsource_parse_rest_int(wire, 3, "tip", &h, &err), HP_EPARSE);
+		assert_string_equal(err.message, "tip: expected a block height, got '90x'");
+	}
 	assert_int_equal(hp_chainsource_parse_rest_int(B(""), "tip", &h, &err), HP_EPARSE);
 	assert_int_equal(hp_chainsource_parse_rest_int(B("-1"), "tip", &h, &err), HP_EPARSE);
 	assert_int_equal(hp_chainsource_parse_rest_hex(B(GENESIS), "hash", hash, 32, true, &err),
