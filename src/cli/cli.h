@@ -358,6 +358,9 @@ const struct cli_command *cli_command_find(const char *name);
 /* The whole front end: argv[1] is the command (src/cli/main.c). The
  * hashpivot binary's main() is just this; hashpivot-mpi calls it too. */
 int cli_run(int argc, char **argv);
+/* cli_run with a context copied from proto (out, err; for the fuzz target
+ * tests/fuzz/fuzz_argv.c memory streams and the server's budgets). */
+int cli_run_ctx(int argc, char **argv, const struct cli_ctx *proto);
 
 /*
  * Output files written whole or not at all (src/cli/output.c): open writes

@@ -783,7 +783,7 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	struct srv *s = calloc(1, sizeof(*s));
 	struct sockaddr_in a4;
 	struct sockaddr_in6 a6;
-	const struct sockaddr *sa;
+	const struct sockaddr *sa = NULL;
 	const union MHD_DaemonInfo *di;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 
@@ -796,7 +796,9 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	s->log = err;
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
-	if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
+	if (cfg->no_listen) {
+		flags = MHD_USE_NO_LISTEN_SOCKET; /* and no thread: srv_poll drives it */
+	} else if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
 		a4.sin_family = AF_INET;
 		a4.sin_port = htons((uint16_t)cfg->port);
 		sa = (const struct sockaddr *)&a4;
@@ -813,32 +815,56 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	}
 	s->proto.data_dir_opt = NULL;
 	snprintf(s->proto.data_dir, sizeof(s->proto.data_dir), "%s", cfg->data_dir);
-	s->proto.max_days = SRV_SIM_DAYS_MAX;
-	s->proto.max_path_days = SRV_SIM_PATH_DAYS_MAX;
-	s->proto.max_path_months = SRV_PIVOT_PATH_MONTHS_MAX;
+	s->proto.max_days = cfg->max_days ? cfg->max_days : SRV_SIM_DAYS_MAX;
+	s->proto.max_path_days = cfg->max_path_days ? cfg->max_path_days : SRV_SIM_PATH_DAYS_MAX;
+	s->proto.max_path_months =
+		cfg->max_path_months ? cfg->max_path_months : SRV_PIVOT_PATH_MONTHS_MAX;
 	snprintf(s->job_threads, sizeof(s->job_threads), "--threads=%u", cfg->job_threads);
 	if (!(s->jobs = srv_jobs_new(cfg->max_jobs, &s->proto))) {
 		fprintf(err, "hashpivot serve: out of memory\n");
 		free(s);
 		return NULL;
 	}
-	s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
-				MHD_OPTION_SOCK_ADDR, sa,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-				MHD_OPTION_END);
+	if (cfg->no_listen)
+		s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+	else
+		s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
+					MHD_OPTION_SOCK_ADDR, sa,
+					MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+					MHD_OPTION_END);
 	if (!s->d) {
-		fprintf(err, "hashpivot serve: cannot listen on %s port %u: %s\n", cfg->bind,
-			cfg->port, errno ? strerror(errno) : "libmicrohttpd refused");
+		fprintf(err, "hashpivot serve: cannot listen on %s port %u: %s\n",
+			cfg->bind ? cfg->bind : "-", cfg->port,
+			errno ? strerror(errno) : "libmicrohttpd refused");
 		srv_jobs_free(s->jobs);
 		free(s);
 		return NULL;
 	}
-	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	di = cfg->no_listen ? NULL : MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	*port = di ? di->port : cfg->port;
 	return s;
+}
+
+bool srv_add_connection(struct srv *s, int fd)
+{
+	struct sockaddr_in a4;
+
+	/* a client address for the access log: the loopback */
+	memset(&a4, 0, sizeof(a4));
+	a4.sin_family = AF_INET;
+	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_add_connection(s->d, fd, (const struct sockaddr *)&a4, sizeof(a4)) == MHD_YES;
+}
+
+void srv_poll(struct srv *s, unsigned ms)
+{
+	MHD_run_wait(s->d, (int32_t)ms);
 }
 
 void srv_stop(struct srv *s)
@@ -849,7 +875,7 @@ void srv_stop(struct srv *s)
 		return;
 	atomic_store(&s->closing, 1);
 	/* stop accepting, cancel and join the jobs, then close what is open */
-	fd = MHD_quiesce_daemon(s->d);
+	fd = s->cfg->no_listen ? MHD_INVALID_SOCKET : MHD_quiesce_daemon(s->d);
 	srv_jobs_close(s->jobs);
 	MHD_stop_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
