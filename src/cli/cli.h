@@ -241,6 +241,10 @@ const char *cli_option_name(const struct option *opts, int code);
 /* v as the JSON of --json (reals exact and shortest), then a newline. */
 void cli_write_json(FILE *fp, const json_t *v);
 
+/* "hashpivot <cmd>: <formatted>" (cmd NULL: "hashpivot: ...") and a newline
+ * on fp, with control characters shown as '?' so that it stays one line. */
+void cli_print_error(FILE *fp, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print "hashpivot <cmd>: <err->message>" and return its exit code. */
 int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err);
 /* Print "hashpivot <cmd>: <formatted>" and return 2 (bad usage). */

@@ -540,7 +540,7 @@ int cli_run_ctx(int argc, char **argv, const struct cli_ctx *proto)
 		}
 		return commands[i].fn(argc - 1, argv + 1, &ctx);
 	}
-	fprintf(ctx.err, "hashpivot: '%.60s' is not a command; see 'hashpivot --help'\n", argv[1]);
+	cli_print_error(ctx.err, NULL, "'%.60s' is not a command; see 'hashpivot --help'", argv[1]);
 	return 2;
 }
 
