@@ -94,6 +94,51 @@ static bool path_like(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * s made valid UTF-8 in place: a byte that does not start a well-formed
+ * sequence (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF) becomes '?'. An error message echoes what the client sent,
+ * and jansson refuses a string that is not UTF-8.
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		unsigned c = p[0];
+		size_t need = 0;
+		unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		}
+		bool ok = need > 0 && p[1] >= lo && p[1] <= hi;
+		for (size_t i = 2; ok && i <= need; i++)
+			ok = p[i] >= 0x80 && p[i] <= 0xbf;
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += need + 1;
+	}
+}
+
 json_t *srv_error_object(int status, const char *command, const char *message)
 {
 	json_t *o = json_object();
@@ -114,6 +159,7 @@ json_t *srv_error_object(int status, const char *command, const char *message)
 		n = sizeof(msg) - 1;
 	memcpy(msg, m, n);
 	msg[n] = '\0';
+	utf8_scrub(msg);
 
 	field[0] = '\0';
 	if (!strncmp(msg, "--", 2)) {
