@@ -908,6 +908,11 @@ bool srv_add_connection(struct srv *s, int fd)
 	return MHD_add_connection(s->d, fd, (const struct sockaddr *)&a4, sizeof(a4)) == MHD_YES;
 }
 
+unsigned srv_active_jobs(struct srv *s)
+{
+	return srv_jobs_active(s->jobs);
+}
+
 void srv_poll(struct srv *s, unsigned ms)
 {
 	MHD_run_wait(s->d, (int32_t)ms);

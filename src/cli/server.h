@@ -110,6 +110,8 @@ int srv_jobs_get(struct srv_jobs *t, const char *id, char **body, size_t *len);
 /* DELETE: cancel a queued or running job, or remove a finished one;
  * 200 with its JSON in *body, or 404. */
 int srv_jobs_delete(struct srv_jobs *t, const char *id, char **body, size_t *len);
+/* How many jobs are queued or running (their threads have not ended). */
+unsigned srv_jobs_active(struct srv_jobs *t);
 /* Refuse new jobs, cancel every job and wait for their threads. */
 void srv_jobs_close(struct srv_jobs *t);
 /* srv_jobs_close, then free everything; NULL does nothing. */
@@ -133,6 +135,8 @@ bool srv_add_connection(struct srv *s, int fd);
 /* A no_listen server: do what its connections are ready for, waiting up
  * to ms milliseconds for one to be. */
 void srv_poll(struct srv *s, unsigned ms);
+/* The jobs of s queued or running (srv_jobs_active). */
+unsigned srv_active_jobs(struct srv *s);
 /* Stop accepting connections (answering 503 meanwhile), cancel the jobs,
  * close the connections, join every thread, free. */
 void srv_stop(struct srv *s);

@@ -3,13 +3,15 @@
  *
  * LLVMFuzzerInitialize starts one server in-process with no socket and no
  * thread of its own (srv_config.no_listen: libmicrohttpd's external
- * polling, driven here by srv_poll), with tiny job budgets (a year of
- * simulation, 3,660 path-days, 2,000 path-months, one job at a time) and
+ * polling, driven here by srv_poll), with tiny job budgets (200 days of
+ * simulation and 200 path-days, 600 path-months, two jobs at a time) and
  * the shipped data. Each input is the bytes one client sends on one
  * connection (one request or several pipelined): a socketpair's one end
  * goes to the server, the input is written to the other and its write
- * side shut, and the server is polled until it closes the connection, at
- * most FUZZ_SERVER_WAIT_S seconds (longer is a hang: abort).
+ * side shut, and the server is polled until it closes the connection,
+ * then until the jobs the input started (POST pivot, treasury, simulate)
+ * have ended, so that what they do belongs to this input: at most
+ * FUZZ_SERVER_WAIT_S seconds in all (longer is a hang: abort).
  *
  * Asserted of what comes back: nothing, or a sequence of well-formed
  * responses (a status line "HTTP/1.x NNN ...", headers ending in a blank
@@ -18,8 +20,8 @@
  * "error" and "status" equal to the HTTP status, and JSON responses are
  * not cached or sniffed. A request that starts like one, whose headers
  * end and whose whole body (by Content-Length) is there gets at least one
- * response. FUZZ_SERVER_SHOW=1 in the
- * environment prints the responses on stderr (to look at a crasher).
+ * response. FUZZ_SERVER_SHOW=1 in the environment prints the responses on
+ * stderr (to look at a crasher).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,9 +75,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	config.http_threads = 1;
 	config.timeout_s = 30;
 	config.data_dir = data_dir;
-	config.max_days = 366;
-	config.max_path_days = 3660;
-	config.max_path_months = 2000;
+	config.max_days = 200;
+	config.max_path_days = 200;
+	config.max_path_months = 600;
 	if (!(server = srv_start(&config, cli_command_find("serve"), log, &port)))
 		exit(1);
 	return 0;
@@ -285,6 +287,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	close(sv[0]);
+	/* a job started by this input ends within it (the budgets are tiny):
+	 * its coverage, leaks and crashes belong to this input */
+	while (srv_active_jobs(server) > 0) {
+		struct timespec ms = { 0, 1000000 };
+
+		if (mono_s() - t0 > FUZZ_SERVER_WAIT_S) {
+			fprintf(stderr, "fuzz_server: a job still running after %.0f s\n",
+				FUZZ_SERVER_WAIT_S);
+			abort();
+		}
+		nanosleep(&ms, NULL);
+	}
 	if (show && got)
 		fwrite(out, 1, got, stderr);
 	if (got < FUZZ_SERVER_OUTPUT_MAX) {
