@@ -142,7 +142,8 @@ static void reset_home(void)
 		char path[320];
 		FILE *fp;
 
-		snprintf(path, sizeof(path), "td/%s", seeds[i].name);
+		if (snprintf(path, sizeof(path), "td/%s", seeds[i].name) >= (int)sizeof(path))
+			continue;
 		if (!(fp = fopen(path, "wb")))
 			abort();
 		fwrite(seeds[i].data, 1, seeds[i].len, fp);
