@@ -336,8 +336,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (has_nonfinite(out, out_len))
 			fprintf(stderr, "fuzz_argv: a non-finite number in: %s\n", out);
 		FUZZ_ASSERT(!has_nonfinite(out, out_len));
-		/* --json given to a command (not after the top level's --version) */
+		/* --json given to a command (not after the top level's --version),
+		 * and no --help (or an abbreviation of it: the usage was printed) */
 		json = json && argc > 1 && argv[1][0] != '-' && strcmp(argv[1], "help");
+		help |= out_len >= 6 && !strncmp(out, "usage:", 6);
 		if ((json && !help && out_len) || (out_len && out[0] == '{')) {
 			json_error_t e;
 			json_t *v = json_loadb(out, out_len, 0, &e);
