@@ -23,8 +23,8 @@
  *
  * Asserted: the exit status is 0, 1 or 2; with 2, stderr is exactly one
  * line starting "hashpivot" and stdout is empty; on success stdout has no
- * "nan" or "inf" token, and JSON (--json given to a command, or any
- * output starting with '{') parses with jansson.
+ * "nan" or "inf" token, and JSON (--json given to a command other than
+ * report, or any output starting with '{') parses with jansson.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -336,9 +336,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (has_nonfinite(out, out_len))
 			fprintf(stderr, "fuzz_argv: a non-finite number in: %s\n", out);
 		FUZZ_ASSERT(!has_nonfinite(out, out_len));
-		/* --json given to a command (not after the top level's --version),
-		 * and no --help (or an abbreviation of it: the usage was printed) */
-		json = json && argc > 1 && argv[1][0] != '-' && strcmp(argv[1], "help");
+		/* --json given to a command (not after the top level's --version;
+		 * with report, the command's --json goes into the report, and
+		 * report prints "report written to FILE"), and no --help (or an
+		 * abbreviation of it: the usage was printed) */
+		json = json && argc > 1 && argv[1][0] != '-' && strcmp(argv[1], "help") &&
+		       strcmp(argv[1], "report");
 		help |= out_len >= 6 && !strncmp(out, "usage:", 6);
 		if ((json && !help && out_len) || (out_len && out[0] == '{')) {
 			json_error_t e;
