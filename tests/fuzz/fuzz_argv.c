@@ -77,24 +77,26 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-/* The files of seed_dirs (relative to the top of the tree), into memory. */
-static void load_seeds(void)
+/* The files of seed_dirs under top (the top of the tree), into memory. */
+static void load_seeds(const char *top)
 {
 	for (size_t d = 0; seed_dirs[d]; d++) {
-		DIR *dir = opendir(seed_dirs[d]);
+		char dpath[4200];
+		DIR *dir;
 		const char *sub = strrchr(seed_dirs[d], '/');
 		struct dirent *e;
 
-		if (!dir)
+		if (snprintf(dpath, sizeof(dpath), "%s/%s", top, seed_dirs[d]) >= (int)sizeof(dpath) ||
+		    !(dir = opendir(dpath)))
 			continue;
 		while ((e = readdir(dir)) && nseeds < sizeof(seeds) / sizeof(seeds[0])) {
-			char path[4096];
+			char path[4500];
 			struct seed_file *s = &seeds[nseeds];
 
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", seed_dirs[d], e->d_name);
-			if (!(s->data = read_all(path, &s->len)))
+			if (snprintf(path, sizeof(path), "%s/%s", dpath, e->d_name) >= (int)sizeof(path) ||
+			    !(s->data = read_all(path, &s->len)))
 				continue;
 			if (sub)
 				snprintf(s->name, sizeof(s->name), "%s-%s", sub + 1, e->d_name);
@@ -207,6 +209,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 				if (!(args[i] = malloc(n)))
 					abort();
 				snprintf(args[i], n, "%s%s", path_flags[f], rel);
+				free(rel);
 			}
 		}
 	}
@@ -222,7 +225,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(buf, sizeof(buf), "%s/data", cwd);
 		setenv("HASHPIVOT_DATA_DIR", buf, 1);
 	}
-	load_seeds();
+	/* the files td/ holds: from the top of the tree, the current directory
+	 * or else the one above the data directory (DIR/data) */
+	load_seeds(cwd);
+	if (!nseeds && (env = getenv("HASHPIVOT_DATA_DIR")) != NULL) {
+		size_t n = strlen(env);
+
+		if (n > 5 && !strcmp(env + n - 5, "/data") && n - 5 < sizeof(buf)) {
+			memcpy(buf, env, n - 5);
+			buf[n - 5] = '\0';
+			load_seeds(buf);
+		}
+	}
+	if (!nseeds)
+		fprintf(stderr, "fuzz_argv: no examples/ or tests/data/ found: td/ is empty\n");
 
 	snprintf(home, sizeof(home), "%s/hp-fuzz-argv-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(home) || chdir(home) != 0) {
