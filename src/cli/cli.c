@@ -235,21 +235,39 @@ int cli_next_option(struct cli_ctx *ctx, int argc, char **argv, const struct opt
 	}
 }
 
+void cli_print_error(FILE *fp, const char *cmd, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* one line whatever the message echoes (an argument with a newline) */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (cmd)
+		fprintf(fp, "hashpivot %s: %s\n", cmd, msg);
+	else
+		fprintf(fp, "hashpivot: %s\n", msg);
+}
+
 int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err)
 {
-	fprintf(ctx->err, "hashpivot %s: %s\n", ctx->cmd->name, err->message);
+	cli_print_error(ctx->err, ctx->cmd->name, "%s", err->message);
 	return hp_status_exit_code(err->status);
 }
 
 int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 
-	fprintf(ctx->err, "hashpivot %s: ", ctx->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
+	cli_print_error(ctx->err, ctx->cmd->name, "%s", msg);
 	return 2;
 }
 

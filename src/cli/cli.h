@@ -242,6 +242,10 @@ const char *cli_option_name(const struct option *opts, int code);
 /* v as the JSON of --json (reals exact and shortest), then a newline. */
 void cli_write_json(FILE *fp, const json_t *v);
 
+/* "hashpivot <cmd>: <formatted>" (cmd NULL: "hashpivot: ...") and a newline
+ * on fp, with control characters shown as '?' so that it stays one line. */
+void cli_print_error(FILE *fp, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print "hashpivot <cmd>: <err->message>" and return its exit code. */
 int cli_fail(const struct cli_ctx *ctx, const struct hp_error *err);
 /* Print "hashpivot <cmd>: <formatted>" and return 2 (bad usage). */
@@ -377,6 +381,9 @@ const struct cli_command *cli_command_find(const char *name);
 /* The whole front end: argv[1] is the command (src/cli/main.c). The
  * hashpivot binary's main() is just this; hashpivot-mpi calls it too. */
 int cli_run(int argc, char **argv);
+/* cli_run with a context copied from proto (out, err; for the fuzz target
+ * tests/fuzz/fuzz_argv.c memory streams and the server's budgets). */
+int cli_run_ctx(int argc, char **argv, const struct cli_ctx *proto);
 
 /*
  * Output files written whole or not at all (src/cli/output.c): open creates

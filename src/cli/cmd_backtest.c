@@ -336,6 +336,8 @@ static bool write_csv(const char *dir, const struct hp_backtest_result *r, struc
 	return cli_outfile_commit(&f, err);
 }
 
+/* 0, CLI_EXIT (stop, returning ctx->exit_code: 0 after --help) or the exit
+ * code of a bad input already reported. */
 static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct bt_opts *o,
 		      struct cli_catalog_opts *co)
 {
@@ -355,7 +357,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct bt_opts
 	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
-			return ctx->exit_code;
+			return CLI_EXIT; /* --help (exit 0) or a bad option: stop */
 		switch (c) {
 		case OPT_SCENARIO: o->scenario = ctx->arg; break;
 		case OPT_FROM: o->from = ctx->arg; break;
@@ -398,8 +400,11 @@ int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx)
 		hp_error_set(&err, HP_ENOMEM, "backtest", "out of memory");
 		goto fail;
 	}
-	if ((rc = parse_opts(ctx, argc, argv, &o, &co)))
+	if ((rc = parse_opts(ctx, argc, argv, &o, &co))) {
+		if (rc == CLI_EXIT)
+			rc = ctx->exit_code;
 		goto out;
+	}
 	if (o.report && !cli_report_check(o.report, &err))
 		goto fail;
 	if (parse_day(o.from, "--from", &from, &err) || parse_day(o.to, "--to", &to, &err))

@@ -459,6 +459,8 @@ static bool write_report(const struct cli_ctx *ctx, int argc, char **argv, const
 /* the commands                                                         */
 /* ------------------------------------------------------------------ */
 
+/* 0, CLI_EXIT (stop, returning ctx->exit_code: 0 after --help) or the exit
+ * code of a bad input already reported. */
 static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o,
 		      struct cli_catalog_opts *co)
 {
@@ -480,7 +482,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
-			return ctx->exit_code;
+			return CLI_EXIT; /* --help (exit 0) or a bad option: stop */
 		switch (c) {
 		case OPT_SCENARIO: o->scenario = ctx->arg; break;
 		case OPT_PATHS: o->paths = ctx->arg; break;
@@ -530,8 +532,11 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		hp_error_set(&err, HP_ENOMEM, NULL, "out of memory");
 		goto fail;
 	}
-	if ((rc = parse_opts(ctx, argc, argv, &o, &co)))
+	if ((rc = parse_opts(ctx, argc, argv, &o, &co))) {
+		if (rc == CLI_EXIT)
+			rc = ctx->exit_code;
 		goto out;
+	}
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;
 	if (cli_scenario_load(ctx, o.scenario, &cat, &sc, &err))

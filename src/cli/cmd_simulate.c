@@ -489,6 +489,8 @@ out:
 /* the command                                                          */
 /* ------------------------------------------------------------------ */
 
+/* 0, CLI_EXIT (stop, returning ctx->exit_code: 0 after --help) or the exit
+ * code of a bad input already reported. */
 static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o)
 {
 	static const struct option opts[] = {
@@ -514,7 +516,7 @@ static int parse_opts(struct cli_ctx *ctx, int argc, char **argv, struct opts *o
 	ctx->ind = 0;
 	while ((c = cli_next_option(ctx, argc, argv, opts)) != CLI_DONE) {
 		if (c == CLI_EXIT)
-			return ctx->exit_code;
+			return CLI_EXIT; /* --help (exit 0) or a bad option: stop */
 		switch (c) {
 		case CLI_OPT_DB: cli_db_option(&o->db, c, ctx->arg); break;
 		case OPT_SCENARIO: o->scenario = ctx->arg; break;
@@ -634,8 +636,11 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 
 	if (!runner)
 		runner = &local_runner;
-	if ((rc = parse_opts(ctx, argc, argv, &o)))
+	if ((rc = parse_opts(ctx, argc, argv, &o))) {
+		if (rc == CLI_EXIT)
+			rc = ctx->exit_code;
 		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/machines.csv", ctx->data_dir);
 	if (hp_catalog_load(&cat, path, &err))
 		goto fail;

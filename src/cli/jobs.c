@@ -386,6 +386,16 @@ int srv_jobs_delete(struct srv_jobs *t, const char *id, char **body, size_t *len
 	return status;
 }
 
+unsigned srv_jobs_active(struct srv_jobs *t)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&t->lock);
+	n = t->threads;
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
 void srv_jobs_close(struct srv_jobs *t)
 {
 	struct job *j;

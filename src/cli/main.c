@@ -504,21 +504,21 @@ static int resolve_data_dir(struct cli_ctx *ctx)
 	return 1;
 }
 
-int cli_run(int argc, char **argv)
+int cli_run_ctx(int argc, char **argv, const struct cli_ctx *proto)
 {
-	struct cli_ctx ctx = {.out = stdout, .err = stderr};
+	struct cli_ctx ctx = *proto;
 
 	if (argc < 2) {
-		fprintf(stderr, "hashpivot: a command is required; see 'hashpivot --help'\n");
+		fprintf(ctx.err, "hashpivot: a command is required; see 'hashpivot --help'\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		print_help(stdout);
-		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+		print_help(ctx.out);
+		return fflush(ctx.out) || ferror(ctx.out) ? 1 : 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("hashpivot %s\n", hp_version());
-		return fflush(stdout) || ferror(stdout) ? 1 : 0;
+		fprintf(ctx.out, "hashpivot %s\n", hp_version());
+		return fflush(ctx.out) || ferror(ctx.out) ? 1 : 0;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
@@ -540,6 +540,13 @@ int cli_run(int argc, char **argv)
 		}
 		return commands[i].fn(argc - 1, argv + 1, &ctx);
 	}
-	fprintf(stderr, "hashpivot: '%.60s' is not a command; see 'hashpivot --help'\n", argv[1]);
+	cli_print_error(ctx.err, NULL, "'%.60s' is not a command; see 'hashpivot --help'", argv[1]);
 	return 2;
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct cli_ctx ctx = {.out = stdout, .err = stderr};
+
+	return cli_run_ctx(argc, argv, &ctx);
 }

@@ -94,6 +94,51 @@ static bool path_like(const char *s, size_t n)
 	return true;
 }
 
+/*
+ * s made valid UTF-8 in place: a byte that does not start a well-formed
+ * sequence (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF) becomes '?'. An error message echoes what the client sent,
+ * and jansson refuses a string that is not UTF-8.
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		unsigned c = p[0];
+		size_t need = 0;
+		unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			need = 1;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			need = 2;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			need = 3;
+			if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+		}
+		bool ok = need > 0 && p[1] >= lo && p[1] <= hi;
+		for (size_t i = 2; ok && i <= need; i++)
+			ok = p[i] >= 0x80 && p[i] <= 0xbf;
+		if (!ok) {
+			*p++ = '?';
+			continue;
+		}
+		p += need + 1;
+	}
+}
+
 json_t *srv_error_object(int status, const char *command, const char *message)
 {
 	json_t *o = json_object();
@@ -114,6 +159,7 @@ json_t *srv_error_object(int status, const char *command, const char *message)
 		n = sizeof(msg) - 1;
 	memcpy(msg, m, n);
 	msg[n] = '\0';
+	utf8_scrub(msg);
 
 	field[0] = '\0';
 	if (!strncmp(msg, "--", 2)) {
@@ -783,7 +829,7 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	struct srv *s = calloc(1, sizeof(*s));
 	struct sockaddr_in a4;
 	struct sockaddr_in6 a6;
-	const struct sockaddr *sa;
+	const struct sockaddr *sa = NULL;
 	const union MHD_DaemonInfo *di;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 
@@ -796,7 +842,9 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	s->log = err;
 	memset(&a4, 0, sizeof(a4));
 	memset(&a6, 0, sizeof(a6));
-	if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
+	if (cfg->no_listen) {
+		flags = MHD_USE_NO_LISTEN_SOCKET; /* and no thread: srv_poll drives it */
+	} else if (inet_pton(AF_INET, cfg->bind, &a4.sin_addr) == 1) {
 		a4.sin_family = AF_INET;
 		a4.sin_port = htons((uint16_t)cfg->port);
 		sa = (const struct sockaddr *)&a4;
@@ -813,32 +861,61 @@ struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *se
 	}
 	s->proto.data_dir_opt = NULL;
 	snprintf(s->proto.data_dir, sizeof(s->proto.data_dir), "%s", cfg->data_dir);
-	s->proto.max_days = SRV_SIM_DAYS_MAX;
-	s->proto.max_path_days = SRV_SIM_PATH_DAYS_MAX;
-	s->proto.max_path_months = SRV_PIVOT_PATH_MONTHS_MAX;
+	s->proto.max_days = cfg->max_days ? cfg->max_days : SRV_SIM_DAYS_MAX;
+	s->proto.max_path_days = cfg->max_path_days ? cfg->max_path_days : SRV_SIM_PATH_DAYS_MAX;
+	s->proto.max_path_months =
+		cfg->max_path_months ? cfg->max_path_months : SRV_PIVOT_PATH_MONTHS_MAX;
 	snprintf(s->job_threads, sizeof(s->job_threads), "--threads=%u", cfg->job_threads);
 	if (!(s->jobs = srv_jobs_new(cfg->max_jobs, &s->proto))) {
 		fprintf(err, "hashpivot serve: out of memory\n");
 		free(s);
 		return NULL;
 	}
-	s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
-				MHD_OPTION_SOCK_ADDR, sa,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-				MHD_OPTION_END);
+	if (cfg->no_listen)
+		s->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, s,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+	else
+		s->d = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s,
+					MHD_OPTION_SOCK_ADDR, sa,
+					MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+					MHD_OPTION_END);
 	if (!s->d) {
-		fprintf(err, "hashpivot serve: cannot listen on %s port %u: %s\n", cfg->bind,
-			cfg->port, errno ? strerror(errno) : "libmicrohttpd refused");
+		fprintf(err, "hashpivot serve: cannot listen on %s port %u: %s\n",
+			cfg->bind ? cfg->bind : "-", cfg->port,
+			errno ? strerror(errno) : "libmicrohttpd refused");
 		srv_jobs_free(s->jobs);
 		free(s);
 		return NULL;
 	}
-	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	di = cfg->no_listen ? NULL : MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	*port = di ? di->port : cfg->port;
 	return s;
+}
+
+bool srv_add_connection(struct srv *s, int fd)
+{
+	struct sockaddr_in a4;
+
+	/* a client address for the access log: the loopback */
+	memset(&a4, 0, sizeof(a4));
+	a4.sin_family = AF_INET;
+	a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return MHD_add_connection(s->d, fd, (const struct sockaddr *)&a4, sizeof(a4)) == MHD_YES;
+}
+
+unsigned srv_active_jobs(struct srv *s)
+{
+	return srv_jobs_active(s->jobs);
+}
+
+void srv_poll(struct srv *s, unsigned ms)
+{
+	MHD_run_wait(s->d, (int32_t)ms);
 }
 
 void srv_stop(struct srv *s)
@@ -849,7 +926,7 @@ void srv_stop(struct srv *s)
 		return;
 	atomic_store(&s->closing, 1);
 	/* stop accepting, cancel and join the jobs, then close what is open */
-	fd = MHD_quiesce_daemon(s->d);
+	fd = s->cfg->no_listen ? MHD_INVALID_SOCKET : MHD_quiesce_daemon(s->d);
 	srv_jobs_close(s->jobs);
 	MHD_stop_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)

@@ -40,6 +40,17 @@ struct srv_config {
 	unsigned http_threads;
 	unsigned timeout_s;
 	const char *data_dir;
+	/*
+	 * For the fuzz target (tests/fuzz/fuzz_server.c), zero for `serve`:
+	 * no_listen makes a server with no socket and no thread of its own
+	 * (bind, port and http_threads are ignored): the caller hands it
+	 * connections with srv_add_connection and drives them with srv_poll.
+	 * The budgets replace SRV_SIM_DAYS_MAX, SRV_SIM_PATH_DAYS_MAX and
+	 * SRV_PIVOT_PATH_MONTHS_MAX where not 0.
+	 */
+	bool no_listen;
+	int64_t max_days;
+	uint64_t max_path_days, max_path_months;
 };
 
 /* What one command run printed and returned. */
@@ -99,6 +110,8 @@ int srv_jobs_get(struct srv_jobs *t, const char *id, char **body, size_t *len);
 /* DELETE: cancel a queued or running job, or remove a finished one;
  * 200 with its JSON in *body, or 404. */
 int srv_jobs_delete(struct srv_jobs *t, const char *id, char **body, size_t *len);
+/* How many jobs are queued or running (their threads have not ended). */
+unsigned srv_jobs_active(struct srv_jobs *t);
 /* Refuse new jobs, cancel every job and wait for their threads. */
 void srv_jobs_close(struct srv_jobs *t);
 /* srv_jobs_close, then free everything; NULL does nothing. */
@@ -116,6 +129,14 @@ struct srv;
  */
 struct srv *srv_start(const struct srv_config *cfg, const struct cli_command *self, FILE *err,
 		      unsigned *port);
+/* A no_listen server: serve the connected socket fd (taken over: the
+ * server closes it); false when libmicrohttpd refuses it (fd closed). */
+bool srv_add_connection(struct srv *s, int fd);
+/* A no_listen server: do what its connections are ready for, waiting up
+ * to ms milliseconds for one to be. */
+void srv_poll(struct srv *s, unsigned ms);
+/* The jobs of s queued or running (srv_jobs_active). */
+unsigned srv_active_jobs(struct srv *s);
 /* Stop accepting connections (answering 503 meanwhile), cancel the jobs,
  * close the connections, join every thread, free. */
 void srv_stop(struct srv *s);

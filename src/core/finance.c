@@ -691,9 +691,12 @@ static enum hp_status lsm_fit(struct lsm_ws *w, size_t m, unsigned degree, doubl
 
 		for (j = 0; j < ncol; j++) {
 			double *col = w->a + j * m, ss = 0;
+			/* the column before: col - m would be col[i - m] with i - m
+			 * wrapping around as a size_t (undefined pointer arithmetic) */
+			const double *prev = j ? col - m : NULL;
 
 			for (i = 0; i < m; i++) {
-				col[i] = j == 0 ? 1.0 : col[i - m] * w->x[i];
+				col[i] = j == 0 ? 1.0 : prev[i] * w->x[i];
 				ss += col[i] * col[i];
 			}
 			norm[j] = sqrt(ss);

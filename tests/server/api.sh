@@ -279,6 +279,10 @@ check "DELETE a finished job removes it" '[ "$code" = 200 ] && [ "$(get "/api/v1
 
 # --- routes, methods, sizes, traversal ----------------------------------
 check "unknown API route is 404" '[ "$(get /api/v1/nope)" = 404 ]'
+# found by fuzz_server: a route or value that is not UTF-8 is echoed with '?'
+# for each bad byte (the error member was missing: jansson refuses it)
+check "a route that is not UTF-8: 404 naming it" '[ "$(get /api/v1/no%FF%C3)" = 404 ] && [ "$(member error)" = "/api/v1/no??: no such route" ]'
+check "a value that is not UTF-8: 400 naming it" '[ "$(get "/api/v1/subsidy?height=4%E2%82")" = 400 ] && member error | grep -q "^--height: .*4??"'
 check "unknown path is 404" '[ "$(get /nope.html)" = 404 ]'
 check "curtail is not offered" '[ "$(get '\''/api/v1/curtail?prices=x'\'')" = 404 ]'
 check "POST on a GET route is 405" '[ "$(req POST /api/v1/hashprice)" = 405 ]'
