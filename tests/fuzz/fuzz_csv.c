@@ -31,13 +31,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void failed(enum hp_status ret, const struct hp_error *err)
-{
-	FUZZ_ASSERT(err->status == ret);
-	FUZZ_ASSERT(err->message[0] != '\0');
-	FUZZ_ASSERT(!strchr(err->message, '\n'));
-}
-
 static void records(const char *path)
 {
 	struct hp_csv c;
@@ -48,7 +41,7 @@ static void records(const char *path)
 
 	memset(&c, 0, sizeof(c));
 	if ((ret = hp_csv_open(&c, path, &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 		hp_csv_close(&c);
 		return;
 	}
@@ -59,7 +52,7 @@ static void records(const char *path)
 	for (;;) {
 		memset(&err, 0, sizeof(err));
 		if ((ret = hp_csv_next(&c, &eof, &err)) != HP_OK) {
-			failed(ret, &err);
+			fuzz_check_failure(ret, &err);
 			break;
 		}
 		if (eof)
@@ -84,7 +77,7 @@ static void epochs(const char *path)
 
 	memset(&e, 0, sizeof(e));
 	if ((ret = hp_epochs_load(path, &e, &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 		FUZZ_ASSERT(e.v == NULL && e.n == 0);
 		return;
 	}
@@ -112,7 +105,7 @@ static void netdaily(const char *path)
 
 	memset(&nd, 0, sizeof(nd));
 	if ((ret = hp_netdaily_load(path, &nd, &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 		FUZZ_ASSERT(nd.v == NULL && nd.n == 0);
 		return;
 	}

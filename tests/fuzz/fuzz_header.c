@@ -61,13 +61,6 @@ static void check_bits(uint32_t bits, int64_t t0, int64_t t1)
 						rt.bits);
 }
 
-static void failed(enum hp_status ret, const struct hp_error *err)
-{
-	FUZZ_ASSERT(err->status == ret);
-	FUZZ_ASSERT(err->message[0] != '\0');
-	FUZZ_ASSERT(!strchr(err->message, '\n'));
-}
-
 static void check_text(const char *s)
 {
 	struct hp_error err = {0};
@@ -81,7 +74,7 @@ static void check_text(const char *s)
 	size_t i;
 
 	if ((ret = hp_hex_decode(s, raw, sizeof(raw), "HEX80", &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 	} else {
 		hp_hex_encode(raw, sizeof(raw), hex);
 		for (i = 0; i < sizeof(hex) - 1; i++)
@@ -91,12 +84,12 @@ static void check_text(const char *s)
 	}
 	memset(&err, 0, sizeof(err));
 	if ((ret = hp_parse_hex32(s, &bits, "BITS", &err)) != HP_OK)
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 	else
 		check_bits(bits, 0, 1209600);
 	memset(&err, 0, sizeof(err));
 	if ((ret = hp_u256_from_hex(s, &t, "--target", &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 	} else {
 		memset(&err, 0, sizeof(err));
 		FUZZ_ASSERT(hp_u256_from_hex(hp_u256_to_hex(t, buf), &t2, "t", &err) == HP_OK);
@@ -106,7 +99,7 @@ static void check_text(const char *s)
 	}
 	memset(&err, 0, sizeof(err));
 	if ((ret = hp_u256_from_dec(s, &t, "--work", &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 	} else {
 		memset(&err, 0, sizeof(err));
 		FUZZ_ASSERT(hp_u256_from_dec(hp_u256_to_dec(t, buf), &t2, "w", &err) == HP_OK);
@@ -114,19 +107,19 @@ static void check_text(const char *s)
 	}
 	memset(&err, 0, sizeof(err));
 	if ((ret = hp_parse_double(s, 0, 1e300, &d, "--difficulty", &err)) != HP_OK) {
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 	} else {
 		FUZZ_ASSERT(isfinite(d) && d >= 0 && d <= 1e300);
 		memset(&err, 0, sizeof(err));
 		if ((ret = hp_consensus_target_from_difficulty(d, &t, "--difficulty", &err)) !=
 		    HP_OK)
-			failed(ret, &err);
+			fuzz_check_failure(ret, &err);
 		else
 			FUZZ_ASSERT(!hp_u256_is_zero(t));
 		memset(&err, 0, sizeof(err));
 		if ((ret = hp_consensus_bits_from_difficulty(d, &bits, "--difficulty", &err)) !=
 		    HP_OK) {
-			failed(ret, &err);
+			fuzz_check_failure(ret, &err);
 		} else {
 			bool neg = false, ovf = false;
 			double back;
@@ -144,7 +137,7 @@ static void check_text(const char *s)
 	}
 	memset(&err, 0, sizeof(err));
 	if ((ret = hp_consensus_network_parse(s, &net, "--network", &err)) != HP_OK)
-		failed(ret, &err);
+		fuzz_check_failure(ret, &err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

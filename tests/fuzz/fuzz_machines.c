@@ -25,27 +25,11 @@ static struct hp_catalog shipped;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("HASHPIVOT_DATA_DIR");
-	char path[512];
-	struct hp_error err = {0};
-
 	(void)argc;
 	(void)argv;
-	snprintf(path, sizeof(path), "%s/machines.csv", dir && dir[0] ? dir : "data");
-	if (hp_catalog_load(&shipped, path, &err) != HP_OK) {
-		fprintf(stderr, "fuzz_machines: %s (run from the top of the tree or set "
-				"HASHPIVOT_DATA_DIR)\n", err.message);
-		abort();
-	}
+	fuzz_load_shipped_catalog("fuzz_machines", &shipped);
 	fuzz_tmp_init();
 	return 0;
-}
-
-static void check_failure(enum hp_status ret, const struct hp_error *err)
-{
-	FUZZ_ASSERT(err->status == ret);
-	FUZZ_ASSERT(err->message[0] != '\0');
-	FUZZ_ASSERT(!strchr(err->message, '\n'));
 }
 
 static void check_catalog(const struct hp_catalog *cat)
@@ -82,7 +66,7 @@ static void load(struct hp_catalog *cat, const char *path)
 	}
 	ret = hp_catalog_load(cat, path, &err);
 	if (ret != HP_OK) {
-		check_failure(ret, &err);
+		fuzz_check_failure(ret, &err);
 		FUZZ_ASSERT(cat->n == n);
 		FUZZ_ASSERT(!n || memcmp(before, cat->v, n * sizeof(*before)) == 0);
 	} else {
@@ -110,14 +94,14 @@ static void specs(struct hp_catalog *cat, const uint8_t *data, size_t size)
 		spec[len] = '\0';
 		ret = hp_machine_parse_spec(spec, &m, "--add-machine", &err);
 		if (ret != HP_OK) {
-			check_failure(ret, &err);
+			fuzz_check_failure(ret, &err);
 		} else {
 			FUZZ_ASSERT(isfinite(m.hashrate_ths) && m.hashrate_ths > 0);
 			FUZZ_ASSERT(isfinite(m.power_w) && m.power_w > 0);
 			memset(&err, 0, sizeof(err));
 			ret = hp_catalog_add(cat, &m, &err);
 			if (ret != HP_OK)
-				check_failure(ret, &err);
+				fuzz_check_failure(ret, &err);
 			else
 				FUZZ_ASSERT(hp_catalog_find(cat, m.name) != NULL);
 		}

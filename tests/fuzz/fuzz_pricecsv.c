@@ -29,13 +29,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void check_failure(enum hp_status ret, const struct hp_error *err)
-{
-	FUZZ_ASSERT(err->status == ret);
-	FUZZ_ASSERT(err->message[0] != '\0');
-	FUZZ_ASSERT(!strchr(err->message, '\n'));
-}
-
 static void import(const char *path)
 {
 	struct hp_price_rows r;
@@ -46,7 +39,7 @@ static void import(const char *path)
 	memset(&r, 0, sizeof(r));
 	ret = hp_pricecsv_load(path, &r, &err);
 	if (ret != HP_OK) {
-		check_failure(ret, &err);
+		fuzz_check_failure(ret, &err);
 		FUZZ_ASSERT(r.v == NULL && r.n == 0);
 		return;
 	}
@@ -73,7 +66,7 @@ static void series(const char *path, const char *const *columns)
 	memset(&s, 0, sizeof(s));
 	ret = hp_daily_series_load(path, columns, &s, &err);
 	if (ret != HP_OK) {
-		check_failure(ret, &err);
+		fuzz_check_failure(ret, &err);
 		FUZZ_ASSERT(s.value == NULL && s.n == 0);
 		return;
 	}

@@ -63,18 +63,9 @@ static void write_power(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("HASHPIVOT_DATA_DIR");
-	char path[512];
-	struct hp_error err = {0};
-
 	(void)argc;
 	(void)argv;
-	snprintf(path, sizeof(path), "%s/machines.csv", dir && dir[0] ? dir : "data");
-	if (hp_catalog_load(&shipped, path, &err) != HP_OK) {
-		fprintf(stderr, "fuzz_scenario: %s (run from the top of the tree or set "
-				"HASHPIVOT_DATA_DIR)\n", err.message);
-		abort();
-	}
+	fuzz_load_shipped_catalog("fuzz_scenario", &shipped);
 	fuzz_tmp_init();
 	write_power();
 	write_daily("prices.csv", "price_usd", hp_days_from_civil(2025, 6, 1), 1500, 60000, 250);
