@@ -49,33 +49,33 @@ static void format_day(int64_t day, char out[24])
 /* JSON pieces                                                          */
 /* ------------------------------------------------------------------ */
 
-/* A distribution over every path: its figures must exist. */
-static json_t *dist_json(const struct hp_pivot_dist *d)
+/*
+ * A distribution's figures with `set`: cli_set_real for a distribution over
+ * every path (its figures must exist), cli_set_real_or_null for the month
+ * of an event over the paths where it happened (all null when on none).
+ */
+static json_t *dist_json_with(const struct hp_pivot_dist *d,
+			      void (*set)(json_t *, const char *, double))
 {
 	json_t *o = json_object();
 
-	cli_set_real(o, "mean", d->mean);
-	cli_set_real(o, "p5", d->p5);
-	cli_set_real(o, "p25", d->p25);
-	cli_set_real(o, "p50", d->p50);
-	cli_set_real(o, "p75", d->p75);
-	cli_set_real(o, "p95", d->p95);
+	set(o, "mean", d->mean);
+	set(o, "p5", d->p5);
+	set(o, "p25", d->p25);
+	set(o, "p50", d->p50);
+	set(o, "p75", d->p75);
+	set(o, "p95", d->p95);
 	return o;
 }
 
-/* The month of an event over the paths where it happened: all null when
- * it happened on none. */
+static json_t *dist_json(const struct hp_pivot_dist *d)
+{
+	return dist_json_with(d, cli_set_real);
+}
+
 static json_t *event_dist_json(const struct hp_pivot_dist *d)
 {
-	json_t *o = json_object();
-
-	cli_set_real_or_null(o, "mean", d->mean);
-	cli_set_real_or_null(o, "p5", d->p5);
-	cli_set_real_or_null(o, "p25", d->p25);
-	cli_set_real_or_null(o, "p50", d->p50);
-	cli_set_real_or_null(o, "p75", d->p75);
-	cli_set_real_or_null(o, "p95", d->p95);
-	return o;
+	return dist_json_with(d, cli_set_real_or_null);
 }
 
 static json_t *series_json(const struct hp_pivot_result *r, const struct hp_pivot_series *s)
