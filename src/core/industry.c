@@ -130,6 +130,22 @@ static enum hp_status positive(double v, const char *field, struct hp_error *err
 
 #define FIELD(buf, ...) snprintf((buf), sizeof(buf), __VA_ARGS__)
 
+/* The cohort's plain bounded figures, checked in this order. */
+static const struct cohort_range {
+	const char *key;
+	size_t offset;
+	double lo, hi;
+} cohort_ranges[] = {
+	{ "take_or_pay_pct", offsetof(struct hp_cohort, take_or_pay_pct), 0, 100 },
+	{ "pue", offsetof(struct hp_cohort, pue), 1, 3 },
+	{ "pool_fee_pct", offsetof(struct hp_cohort, pool_fee_pct), 0, 99.999999 },
+	{ "opex_usd_per_year", offsetof(struct hp_cohort, opex_usd_per_year), 0, 1e13 },
+	{ "debt_usd", offsetof(struct hp_cohort, debt_usd), 0, 1e13 },
+	{ "interest_pct_per_year", offsetof(struct hp_cohort, interest_pct_per_year), 0, 100 },
+	{ "credit_line_usd", offsetof(struct hp_cohort, credit_line_usd), 0, 1e13 },
+	{ "renewable_pct", offsetof(struct hp_cohort, renewable_pct), 0, 100 },
+};
+
 static enum hp_status check_cohort(const struct hp_cohort *c, size_t i, double price0,
 				   struct hp_error *err)
 {
@@ -155,30 +171,15 @@ static enum hp_status check_cohort(const struct hp_cohort *c, size_t i, double p
 	if ((ret = range(c->power_low_usd_per_kwh, 0, 10, f, err)) != HP_OK ||
 	    (ret = range(c->power_high_usd_per_kwh, c->power_low_usd_per_kwh, 10, f, err)) != HP_OK)
 		return ret;
-	FIELD(f, "%s.take_or_pay_pct", pre);
-	if ((ret = range(c->take_or_pay_pct, 0, 100, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.pue", pre);
-	if ((ret = range(c->pue, 1, 3, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.pool_fee_pct", pre);
-	if ((ret = range(c->pool_fee_pct, 0, 99.999999, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.opex_usd_per_year", pre);
-	if ((ret = range(c->opex_usd_per_year, 0, 1e13, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.debt_usd", pre);
-	if ((ret = range(c->debt_usd, 0, 1e13, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.interest_pct_per_year", pre);
-	if ((ret = range(c->interest_pct_per_year, 0, 100, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.credit_line_usd", pre);
-	if ((ret = range(c->credit_line_usd, 0, 1e13, f, err)) != HP_OK)
-		return ret;
-	FIELD(f, "%s.renewable_pct", pre);
-	if ((ret = range(c->renewable_pct, 0, 100, f, err)) != HP_OK)
-		return ret;
+	for (j = 0; j < sizeof(cohort_ranges) / sizeof(cohort_ranges[0]); j++) {
+		const struct cohort_range *r = &cohort_ranges[j];
+		double v;
+
+		memcpy(&v, (const char *)c + r->offset, sizeof(v));
+		FIELD(f, "%s.%s", pre, r->key);
+		if ((ret = range(v, r->lo, r->hi, f, err)) != HP_OK)
+			return ret;
+	}
 	if ((ret = hp_treasury_check(&c->treasury, price0, err)) != HP_OK) {
 		FIELD(f, "%s.treasury.", pre);
 		hp_error_prefix(err, f);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make fuzz-smoke: run every libFuzzer target in BUILD/bin for SECONDS each,
 # starting from its seed corpus (tests/fuzz/corpus/NAME) and its kept
-# crashers (tests/fuzz/regressions/NAME). New inputs go to BUILD/work/NAME,
+# crashers (tests/fuzz/regressions/NAME). New inputs go to BUILD/found/NAME,
 # never into the tree; a crash, leak, timeout or sanitizer report is kept
 # as BUILD/crashes/NAME-* and fails the run.
 # Usage: tests/fuzz/smoke.sh BUILD SECONDS   (from the top of the tree)
@@ -12,12 +12,12 @@ HASHPIVOT_DATA_DIR=$(pwd)/data
 export HASHPIVOT_DATA_DIR
 passed=0
 failed=0
-mkdir -p "$build/work" "$build/crashes" "$build/logs"
+mkdir -p "$build/found" "$build/crashes" "$build/logs"
 for bin in "$build"/bin/fuzz_*; do
 	[ -x "$bin" ] || continue
 	name=$(basename "$bin")
-	mkdir -p "$build/work/$name"
-	set -- "$build/work/$name" "tests/fuzz/corpus/$name"
+	mkdir -p "$build/found/$name"
+	set -- "$build/found/$name" "tests/fuzz/corpus/$name"
 	[ -d "tests/fuzz/regressions/$name" ] && set -- "$@" "tests/fuzz/regressions/$name"
 	dict=""
 	[ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
