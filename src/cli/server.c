@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -713,6 +714,18 @@ static enum MHD_Result static_route(struct MHD_Connection *c, struct request *rq
 	return ret;
 }
 
+/* Counts a request's Content-Length headers (libmicrohttpd itself refuses
+ * a value that is not a byte count, with its own 400 page). */
+static enum MHD_Result count_clen(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH))
+		++*(unsigned *)cls;
+	return MHD_YES;
+}
+
 static bool wants_body(const char *url, const char *method)
 {
 	return !strcmp(method, "POST") && !strncmp(url, "/api/v1/", 8);
@@ -727,6 +740,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	(void)version;
 	if (!rq) {
+		unsigned nclen = 0;
 		const char *cl;
 		if (!(rq = calloc(1, sizeof(*rq))))
 			return MHD_NO;
@@ -737,6 +751,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		snprintf(rq->path, sizeof(rq->path), "%s", url);
 		if (atomic_load(&s->closing))
 			return respond_error(c, rq, 503, NULL, NULL, "the server is shutting down");
+		/* the body's framing must be unambiguous (RFC 9112 6.3): of two
+		 * lengths libmicrohttpd would read the body by one, ignoring the other */
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_clen, &nclen);
+		if (nclen > 1)
+			return respond_error(c, rq, 400, NULL, NULL,
+					     "Content-Length: given %u times", nclen);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && wants_body(url, method)) {
 			char *end;

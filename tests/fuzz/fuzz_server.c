@@ -200,8 +200,13 @@ static size_t check_responses(const char *out, size_t n)
 	return count;
 }
 
-/* Starts like a request ("METHOD /path"), its headers end and its body
- * (Content-Length, not chunked) is all there: it must be answered. */
+/* Starts like a request ("METHOD /path"), its headers end, none is folded
+ * onto a second line and its body (Content-Length, not chunked) is all
+ * there: it must be answered. A folded line is left out because
+ * libmicrohttpd 0.9.75 joins it to the header's name, not its value: after
+ * "Content-Length: 9\r\n x" the body has no length, and a later
+ * Content-Length is the only one it has (found by fuzz-smoke in CI: the
+ * server rightly waited for a longer body than this function counted). */
 static bool complete_request(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data, *end, *v;
@@ -214,6 +219,9 @@ static bool complete_request(const uint8_t *data, size_t size)
 	if (!(end = find(in, size, "\r\n\r\n")))
 		return false;
 	hlen = (size_t)(end - in) + 2;
+	for (v = in; (v = memchr(v, '\n', (size_t)(in + hlen - v))) && ++v < in + hlen;)
+		if (*v == ' ' || *v == '\t')
+			return false;
 	if (header(in, hlen, "Transfer-Encoding", &vlen))
 		return false;
 	if ((v = header(in, hlen, "Content-Length", &vlen))) {

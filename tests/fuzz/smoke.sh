@@ -3,7 +3,8 @@
 # starting from its seed corpus (tests/fuzz/corpus/NAME) and its kept
 # crashers (tests/fuzz/regressions/NAME). New inputs go to BUILD/found/NAME,
 # never into the tree; a crash, leak, timeout or sanitizer report is kept
-# as BUILD/crashes/NAME-* and fails the run.
+# as BUILD/crashes/NAME-* and fails the run; the log then shows the input
+# (its first 8 KiB, base64), so that a failure in CI can be replayed.
 # Usage: tests/fuzz/smoke.sh BUILD SECONDS   (from the top of the tree)
 # Ends with "fuzz: N passed, N failed".
 build=${1:?usage: tests/fuzz/smoke.sh BUILD SECONDS}
@@ -34,6 +35,13 @@ for bin in "$build"/bin/fuzz_*; do
 		failed=$((failed + 1))
 		echo "FAIL $name (exit $rc): the input is in $build/crashes/, the log in $build/logs/$name.log"
 		grep -E 'ERROR|invariant|SUMMARY' "$build/logs/$name.log" | head -n 5 | sed 's/^/  /'
+		# the input itself, for a log that outlives the machine (CI's)
+		for crash in "$build/crashes/$name"-*; do
+			[ -f "$crash" ] || continue
+			printf '  %s, %s bytes, base64: ' "$(basename "$crash")" "$(wc -c <"$crash")"
+			head -c 8192 "$crash" | base64 -w 0
+			echo
+		done
 	fi
 done
 echo "fuzz: $passed passed, $failed failed"

@@ -311,6 +311,11 @@ check "a body of 1 MiB + 1 is 413" '[ "$(req POST /api/v1/fleet "$tmp/big")" = 4
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST -H 'Transfer-Encoding: chunked' \
 	--data-binary "@$tmp/big" "$base/api/v1/fleet")
 check "a chunked body over 1 MiB is 413" '[ "$code" = 413 ]'
+# found by fuzz_server: two lengths frame the body two ways (RFC 9112 6.3)
+printf '{}' >"$tmp/two"
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST -H 'Content-Length: 2' \
+	-H 'content-length: 9' --data-binary "@$tmp/two" "$base/api/v1/fleet")
+check "two Content-Length headers are 400" '[ "$code" = 400 ] && [ "$(member error)" = "Content-Length: given 2 times" ]'
 head -c 1048576 /dev/zero | tr '\0' ' ' >"$tmp/cap"
 code=$(req POST /api/v1/fleet "$tmp/cap")
 check "a body of exactly 1 MiB is read (and is bad JSON: 400)" '[ "$code" = 400 ] && [ "$(member field)" = scenario ]'
