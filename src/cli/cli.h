@@ -80,6 +80,9 @@ struct cli_ctx {
 	uint64_t max_path_days;
 	uint64_t max_path_months;
 	bool check_only;
+	/* the option that names a report file, in its errors: NULL for the
+	 * commands' own --report; `hashpivot report` sets "--out" */
+	const char *report_opt;
 };
 
 struct cli_command {

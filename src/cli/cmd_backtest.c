@@ -405,7 +405,7 @@ int cmd_backtest(int argc, char **argv, struct cli_ctx *ctx)
 			rc = ctx->exit_code;
 		goto out;
 	}
-	if (o.report && !cli_report_check(o.report, &err))
+	if (o.report && !cli_report_check(ctx, o.report, &err))
 		goto fail;
 	if (parse_day(o.from, "--from", &from, &err) || parse_day(o.to, "--to", &to, &err))
 		goto fail;

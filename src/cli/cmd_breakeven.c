@@ -241,7 +241,7 @@ int cmd_breakeven(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	if ((rc = cli_net_finish(ctx, &net)))
 		goto out;
-	if (report && !cli_report_check(report, &err))
+	if (report && !cli_report_check(ctx, report, &err))
 		goto fail;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;

@@ -82,7 +82,7 @@ int cmd_fleet(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage_error(ctx, "--scenario: missing; see 'hashpivot fleet --help'");
 		goto out;
 	}
-	if (report && !cli_report_check(report, &err))
+	if (report && !cli_report_check(ctx, report, &err))
 		goto fail;
 	if ((rc = cli_catalog_load(ctx, &cat, &co)))
 		goto out;

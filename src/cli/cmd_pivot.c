@@ -581,7 +581,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx, bool treasury)
 		cfg.only = 0;
 	}
 	cfg.series = treasury || o.csv || o.report;
-	if (o.report && !cli_report_check(o.report, &err))
+	if (o.report && !cli_report_check(ctx, o.report, &err))
 		goto fail;
 	if (o.progress || isatty(fileno(ctx->err))) {
 		cli_progress_start(&pg, ctx->cmd->name, ctx->err);

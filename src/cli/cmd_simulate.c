@@ -737,7 +737,7 @@ int cli_simulate(int argc, char **argv, struct cli_ctx *ctx, const struct cli_si
 	/* an output directory that cannot be made fails before the run */
 	if (o.out && !cli_outdir(o.out, "--out", &err))
 		goto fail;
-	if (o.report && !cli_report_check(o.report, &err))
+	if (o.report && !cli_report_check(ctx, o.report, &err))
 		goto fail;
 	if (o.progress || isatty(fileno(ctx->err))) {
 		cli_progress_start(&pg, ctx->cmd ? ctx->cmd->name : "simulate", ctx->err);

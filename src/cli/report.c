@@ -49,31 +49,32 @@ static bool split_path(const char *path, char dir[4096], const char **base)
 	return true;
 }
 
-bool cli_report_check(const char *path, struct hp_error *err)
+bool cli_report_check(const struct cli_ctx *ctx, const char *path, struct hp_error *err)
 {
+	const char *opt = ctx->report_opt ? ctx->report_opt : "--report";
 	char dir[4096];
 	const char *base;
 	struct stat st;
 
 	if (!*path || !split_path(path, dir, &base) || !*base || !strcmp(base, ".") ||
 	    !strcmp(base, "..")) {
-		hp_error_set(err, HP_EINVAL, "--report", "must be a file name, got '%.200s'", path);
+		hp_error_set(err, HP_EINVAL, opt, "must be a file name, got '%.200s'", path);
 		return false;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		hp_error_set(err, HP_EINVAL, "--report", "%.200s is a directory", path);
+		hp_error_set(err, HP_EINVAL, opt, "%.200s is a directory", path);
 		return false;
 	}
 	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		hp_error_set(err, HP_EINVAL, "--report", "cannot write %.200s: %.200s is not a directory",
+		hp_error_set(err, HP_EINVAL, opt, "cannot write %.200s: %.200s is not a directory",
 			     path, dir);
 		return false;
 	}
-	if (!cli_outdir(dir, "--report", err))
+	if (!cli_outdir(dir, opt, err))
 		return false;
 	/* a directory this user cannot write to is the argument's fault */
 	if (access(dir, W_OK) != 0) {
-		hp_error_set(err, HP_EINVAL, "--report", "cannot write %.200s: %s", path, strerror(errno));
+		hp_error_set(err, HP_EINVAL, opt, "cannot write %.200s: %s", path, strerror(errno));
 		return false;
 	}
 	return true;
@@ -329,6 +330,7 @@ static bool write_html(FILE *fp, const struct cli_ctx *ctx, const json_t *result
 bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 		      const struct cli_report *rp, struct hp_error *err)
 {
+	const char *opt = ctx->report_opt ? ctx->report_opt : "--report";
 	struct cli_outfile f = { .fp = NULL };
 	char dir[4096];
 	const char *base;
@@ -338,16 +340,16 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 
 	if (!cli_json_check(rp->result, err) || (rp->extra && !cli_json_check(rp->extra, err)))
 		return false;
-	if (!cli_report_check(rp->path, err))
+	if (!cli_report_check(ctx, rp->path, err))
 		return false;
 	split_path(rp->path, dir, &base);
 	if (!(inputs = inputs_json(ctx, argc, argv, rp))) {
-		hp_error_set(err, HP_ENOMEM, "--report", "out of memory");
+		hp_error_set(err, HP_ENOMEM, opt, "out of memory");
 		return false;
 	}
-	if (!cli_outfile_open(&f, dir, base, "--report", err)) {
+	if (!cli_outfile_open(&f, dir, base, opt, err)) {
 		e = errno;
-		hp_error_set(err, err->status, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
+		hp_error_set(err, err->status, opt, "cannot write %.200s: %s", rp->path, strerror(e));
 		json_decref(inputs);
 		return false;
 	}
@@ -355,13 +357,13 @@ bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 	json_decref(inputs);
 	if (!ok) {
 		cli_outfile_abort(&f);
-		hp_error_set(err, HP_EIO, "--report", "cannot write %.200s: out of memory or an asset "
+		hp_error_set(err, HP_EIO, opt, "cannot write %.200s: out of memory or an asset "
 			     "missing from the build", rp->path);
 		return false;
 	}
 	if (!cli_outfile_commit(&f, err)) {
 		e = errno;
-		hp_error_set(err, err->status, "--report", "cannot write %.200s: %s", rp->path, strerror(e));
+		hp_error_set(err, err->status, opt, "cannot write %.200s: %s", rp->path, strerror(e));
 		return false;
 	}
 	return true;
@@ -428,6 +430,7 @@ int cmd_report(int argc, char **argv, struct cli_ctx *ctx)
 	}
 	sub = *ctx;
 	sub.cmd = cmd;
+	sub.report_opt = "--out";
 	if (help)
 		return cmd->fn(argc - i, argv + i, &sub);
 	if (!out) {

@@ -39,16 +39,17 @@ struct cli_report {
 
 /*
  * Check that path can be written (its directory is made with its parents,
- * as --out does): false with err naming --report and the path otherwise.
+ * as --out does): false with err naming the option (--report, or
+ * ctx->report_opt) and the path otherwise.
  */
-bool cli_report_check(const char *path, struct hp_error *err);
+bool cli_report_check(const struct cli_ctx *ctx, const char *path, struct hp_error *err);
 
 /*
  * Write the report of this run of ctx->cmd: argv[0..argc) are the
  * command's own arguments (argv[0] its name), shown as the command line
  * that reproduces it and in the table of options. The file is written to a
  * temporary name beside rp->path and renamed when complete; on failure
- * nothing is left and err names --report and the path.
+ * nothing is left and err names the option and the path.
  */
 bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 		      const struct cli_report *rp, struct hp_error *err);
