@@ -104,17 +104,24 @@ sim="simulate --scenario tests/data/simulate/flat.json --threads 1"
 piv="--scenario tests/data/pivot/flat.json --paths 8"
 bt="backtest --scenario examples/small-miner.json --from 2024-01-01 --to 2024-06-30"
 
+# files_of FILES -- ARGS: $files, the FILES (space-separated), and $nfiles
+files_of() {
+	files=
+	nfiles=0
+	while [ "$1" != -- ]; do
+		files="$files $1"
+		nfiles=$((nfiles + 1))
+		shift
+	done
+}
+
 # writer NAME PREFIX FILES -- ARGS (with @D@ for the directory)
 writer() {
 	name=$1
 	prefix=$2
 	shift 2
-	files=
-	while [ "$1" != -- ]; do
-		files="$files $1"
-		shift
-	done
-	shift
+	files_of "$@"
+	shift $((nfiles + 1))
 	d=$tmp/$(echo "$name" | tr -c 'a-z0-9\n' '_')
 	prepare "$d" $files
 	args=$(printf '%s\n' "$*" | sed "s|@D@|$d|g")
@@ -168,12 +175,8 @@ kill_writing() { # LABEL DIR FILES -- ARGS
 	label=$1
 	d=$2
 	shift 2
-	files=
-	while [ "$1" != -- ]; do
-		files="$files $1"
-		shift
-	done
-	shift
+	files_of "$@"
+	shift $((nfiles + 1))
 	prepare "$d" $files
 	"$bin" "$@" >/dev/null 2>&1 &
 	pid=$!

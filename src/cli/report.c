@@ -49,9 +49,15 @@ static bool split_path(const char *path, char dir[4096], const char **base)
 	return true;
 }
 
+/* The option that names the report file, for errors. */
+static const char *report_opt(const struct cli_ctx *ctx)
+{
+	return ctx->report_opt ? ctx->report_opt : "--report";
+}
+
 bool cli_report_check(const struct cli_ctx *ctx, const char *path, struct hp_error *err)
 {
-	const char *opt = ctx->report_opt ? ctx->report_opt : "--report";
+	const char *opt = report_opt(ctx);
 	char dir[4096];
 	const char *base;
 	struct stat st;
@@ -330,7 +336,7 @@ static bool write_html(FILE *fp, const struct cli_ctx *ctx, const json_t *result
 bool cli_report_write(const struct cli_ctx *ctx, int argc, char **argv,
 		      const struct cli_report *rp, struct hp_error *err)
 {
-	const char *opt = ctx->report_opt ? ctx->report_opt : "--report";
+	const char *opt = report_opt(ctx);
 	struct cli_outfile f = { .fp = NULL };
 	char dir[4096];
 	const char *base;
